@@ -1,0 +1,391 @@
+package io.ssmstream.kernels.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ssmstream.kernels.format.ModelFormatException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The model's {@code __metadata__["ssm_stream.config"]}: architecture, sizes, time unit and input
+ * normalisation. Immutable; build one with {@link #builder(Arch, int)}.
+ *
+ * <p>Glossary (config key, field, paper symbol): {@code d_input} dInput, {@code d_model} dModel = H (S4D, LRU),
+ * {@code d_state} dState = N, {@code expand} E (Mamba, d_inner = E * d_model), {@code d_conv} the causal
+ * convolution width, {@code dt_rank} R (rank of Mamba's Δ projection), {@code dt_unit_ms} the time that
+ * counts as one step: the gap τ = (t_k - t_{k-1}) / dt_unit_ms.
+ */
+public final class ModelConfig {
+    public static final String METADATA_KEY = "ssm_stream.config";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> KNOWN_KEYS = Set.of("arch", "d_input", "d_model", "n_layers", "d_state",
+            "expand", "d_conv", "dt_rank", "dt_unit_ms", "time_aware", "input_mean", "input_std");
+
+    private final Arch arch;
+    private final int dInput;
+    private final int dModel;
+    private final int nLayers;
+    private final int dState;
+    private final int expand;
+    private final int dConv;
+    private final int dtRank;
+    private final double dtUnitMs;
+    private final boolean timeAware;
+    private final float[] inputMean; // (dInput)
+    private final float[] inputStd;  // (dInput)
+    private final Map<String, JsonNode> extra;
+
+    private ModelConfig(Builder b) {
+        this.arch = b.arch;
+        this.dInput = b.dInput;
+        this.dModel = b.dModel;
+        this.nLayers = b.nLayers;
+        this.dState = b.dState;
+        this.expand = b.expand;
+        this.dConv = b.dConv;
+        this.dtRank = b.dtRank > 0 ? b.dtRank : defaultDtRank(b.dModel);
+        this.dtUnitMs = b.dtUnitMs;
+        this.timeAware = b.timeAware;
+        this.inputMean = b.inputMean != null ? b.inputMean.clone() : new float[b.dInput];
+        this.inputStd = b.inputStd != null ? b.inputStd.clone() : filled(b.dInput, 1f);
+        this.extra = Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
+        validate();
+    }
+
+    /** Mamba's default Δ rank, ceil(d_model / 16). */
+    public static int defaultDtRank(int dModel) {
+        return (dModel + 15) / 16;
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    private void validate() {
+        require(dInput > 0, "d_input must be positive, got " + dInput);
+        require(dModel > 0, "d_model must be positive, got " + dModel);
+        require(nLayers > 0, "n_layers must be positive, got " + nLayers);
+        require(dState > 0, "d_state must be positive, got " + dState);
+        require(dtUnitMs > 0 && Double.isFinite(dtUnitMs), "dt_unit_ms must be a positive number, got " + dtUnitMs);
+        require(inputMean.length == dInput, "input_mean has " + inputMean.length + " values but d_input is " + dInput);
+        require(inputStd.length == dInput, "input_std has " + inputStd.length + " values but d_input is " + dInput);
+        for (int i = 0; i < dInput; i++) {
+            require(Float.isFinite(inputMean[i]), "input_mean[" + i + "] is not finite: " + inputMean[i]);
+            require(inputStd[i] > 0 && Float.isFinite(inputStd[i]),
+                    "input_std[" + i + "] must be positive and finite, got " + inputStd[i]);
+        }
+        if (arch == Arch.MAMBA) {
+            require(expand > 0, "expand must be positive, got " + expand);
+            require(dConv > 0, "d_conv must be positive, got " + dConv);
+            require(dtRank > 0, "dt_rank must be positive, got " + dtRank);
+        }
+        if (arch == Arch.S4D) {
+            require(dState % 2 == 0, "s4d needs an even d_state (N/2 complex modes), got " + dState);
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public Arch arch() {
+        return arch;
+    }
+
+    public int dInput() {
+        return dInput;
+    }
+
+    public int dModel() {
+        return dModel;
+    }
+
+    public int nLayers() {
+        return nLayers;
+    }
+
+    public int dState() {
+        return dState;
+    }
+
+    public int expand() {
+        return expand;
+    }
+
+    public int dConv() {
+        return dConv;
+    }
+
+    public int dtRank() {
+        return dtRank;
+    }
+
+    /** Mamba's inner width, expand * d_model. */
+    public int dInner() {
+        return expand * dModel;
+    }
+
+    public double dtUnitMs() {
+        return dtUnitMs;
+    }
+
+    public boolean timeAware() {
+        return timeAware;
+    }
+
+    public float[] inputMean() {
+        return inputMean.clone();
+    }
+
+    public float[] inputStd() {
+        return inputStd.clone();
+    }
+
+    /** Config keys this version does not know, kept so that a model can be rewritten without losing them. */
+    public Map<String, JsonNode> extra() {
+        return extra;
+    }
+
+    public String toJson() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("arch", arch.configName());
+        node.put("d_input", dInput);
+        node.put("d_model", dModel);
+        node.put("n_layers", nLayers);
+        node.put("d_state", dState);
+        if (arch == Arch.MAMBA) {
+            node.put("expand", expand);
+            node.put("d_conv", dConv);
+            node.put("dt_rank", dtRank);
+        }
+        node.put("dt_unit_ms", dtUnitMs);
+        node.put("time_aware", timeAware);
+        ArrayNode mean = node.putArray("input_mean");
+        ArrayNode std = node.putArray("input_std");
+        for (int i = 0; i < dInput; i++) {
+            mean.add(inputMean[i]);
+            std.add(inputStd[i]);
+        }
+        extra.forEach(node::set);
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Parses the config JSON. Every problem is reported as a {@link ModelFormatException} that names the key.
+     *
+     * @param source named in error messages
+     */
+    public static ModelConfig fromJson(String json, String source) {
+        String where = source + ": config " + METADATA_KEY;
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ModelFormatException(where + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ModelFormatException(where + " must be a JSON object");
+        }
+        String archName = requireKey(node, "arch", where).asText();
+        Arch arch = Arch.fromConfigName(archName);
+        if (arch == null) {
+            throw new ModelFormatException(where + ": unknown arch \"" + archName + "\" (expected mamba, s4d or lru)");
+        }
+        Builder b = builder(arch, intKey(node, "d_input", where))
+                .dModel(intKey(node, "d_model", where))
+                .nLayers(intKey(node, "n_layers", where))
+                .dState(intKey(node, "d_state", where))
+                .dtUnitMs(numberKey(node, "dt_unit_ms", where))
+                .timeAware(boolKey(node, "time_aware", where))
+                .inputMean(floats(requireKey(node, "input_mean", where), "input_mean", where))
+                .inputStd(floats(requireKey(node, "input_std", where), "input_std", where));
+        if (arch == Arch.MAMBA) {
+            b.expand(intKey(node, "expand", where)).dConv(intKey(node, "d_conv", where))
+                    .dtRank(intKey(node, "dt_rank", where));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!KNOWN_KEYS.contains(e.getKey())) {
+                b.extra.put(e.getKey(), e.getValue());
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonNode requireKey(JsonNode node, String key, String where) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            throw new ModelFormatException(where + ": missing key \"" + key + "\"");
+        }
+        return v;
+    }
+
+    private static int intKey(JsonNode node, String key, String where) {
+        JsonNode v = requireKey(node, key, where);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new ModelFormatException(where + ": \"" + key + "\" must be an integer, got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static double numberKey(JsonNode node, String key, String where) {
+        JsonNode v = requireKey(node, key, where);
+        if (!v.isNumber()) {
+            throw new ModelFormatException(where + ": \"" + key + "\" must be a number, got " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static boolean boolKey(JsonNode node, String key, String where) {
+        JsonNode v = requireKey(node, key, where);
+        if (!v.isBoolean()) {
+            throw new ModelFormatException(where + ": \"" + key + "\" must be true or false, got " + v);
+        }
+        return v.asBoolean();
+    }
+
+    private static float[] floats(JsonNode v, String key, String where) {
+        if (!v.isArray()) {
+            throw new ModelFormatException(where + ": \"" + key + "\" must be an array of numbers, got " + v);
+        }
+        float[] out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!v.get(i).isNumber()) {
+                throw new ModelFormatException(where + ": \"" + key + "\"[" + i + "] must be a number, got " + v.get(i));
+            }
+            out[i] = (float) v.get(i).asDouble();
+        }
+        return out;
+    }
+
+    /**
+     * Starts a config. Defaults: d_model 32, n_layers 2, d_state 16, expand 2, d_conv 4,
+     * dt_rank ceil(d_model/16), dt_unit_ms 1000 (one step per second), time_aware true,
+     * input_mean 0 and input_std 1 for every channel.
+     */
+    public static Builder builder(Arch arch, int dInput) {
+        return new Builder(arch, dInput);
+    }
+
+    public Builder toBuilder() {
+        Builder b = builder(arch, dInput).dModel(dModel).nLayers(nLayers).dState(dState).expand(expand)
+                .dConv(dConv).dtRank(dtRank).dtUnitMs(dtUnitMs).timeAware(timeAware).inputMean(inputMean)
+                .inputStd(inputStd);
+        b.extra.putAll(extra);
+        return b;
+    }
+
+    /** Fail-fast builder; {@link #build()} says which value is wrong. */
+    public static final class Builder {
+        private final Arch arch;
+        private final int dInput;
+        private int dModel = 32;
+        private int nLayers = 2;
+        private int dState = 16;
+        private int expand = 2;
+        private int dConv = 4;
+        private int dtRank = 0;
+        private double dtUnitMs = 1000;
+        private boolean timeAware = true;
+        private float[] inputMean;
+        private float[] inputStd;
+        private final Map<String, JsonNode> extra = new LinkedHashMap<>();
+
+        private Builder(Arch arch, int dInput) {
+            if (arch == null) {
+                throw new IllegalArgumentException("arch must be one of mamba, s4d, lru");
+            }
+            this.arch = arch;
+            this.dInput = dInput;
+        }
+
+        public Builder dModel(int v) {
+            dModel = v;
+            return this;
+        }
+
+        public Builder nLayers(int v) {
+            nLayers = v;
+            return this;
+        }
+
+        public Builder dState(int v) {
+            dState = v;
+            return this;
+        }
+
+        public Builder expand(int v) {
+            expand = v;
+            return this;
+        }
+
+        public Builder dConv(int v) {
+            dConv = v;
+            return this;
+        }
+
+        /** Mamba's Δ rank; 0 means ceil(d_model / 16). */
+        public Builder dtRank(int v) {
+            dtRank = v;
+            return this;
+        }
+
+        public Builder dtUnitMs(double v) {
+            dtUnitMs = v;
+            return this;
+        }
+
+        public Builder timeAware(boolean v) {
+            timeAware = v;
+            return this;
+        }
+
+        public Builder inputMean(float[] v) {
+            inputMean = v.clone();
+            return this;
+        }
+
+        public Builder inputStd(float[] v) {
+            inputStd = v.clone();
+            return this;
+        }
+
+        /** Adds or replaces a config key this version does not interpret (kept on save). */
+        public Builder extra(String key, JsonNode value) {
+            if (KNOWN_KEYS.contains(key)) {
+                throw new IllegalArgumentException("\"" + key + "\" is a known config key; use its setter");
+            }
+            extra.put(key, value);
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid value */
+        public ModelConfig build() {
+            return new ModelConfig(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+}

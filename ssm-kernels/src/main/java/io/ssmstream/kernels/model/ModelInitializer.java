@@ -1,0 +1,177 @@
+package io.ssmstream.kernels.model;
+
+import io.ssmstream.kernels.format.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * New, untrained models with the papers' initialisations, deterministic for a seed.
+ * <ul>
+ *   <li>Linear layers, convolutions: PyTorch's defaults, U(-1/√fan_in, 1/√fan_in); norms 1; the head's bias 0
+ *       (so an untrained model forecasts the input mean with the input std).</li>
+ *   <li>Mamba (state-spaces/mamba {@code Mamba.__init__}): A_log = log(1..N) for every channel (S4D-Real),
+ *       D = 1, dt_proj.weight U(±R^{-1/2}), Δ log-uniform in [1e-3, 1e-1] stored through the inverse softplus
+ *       in dt_proj.bias.</li>
+ *   <li>S4D-Lin (state-spaces/s4 {@code s4d.py}): A = -1/2 + iπn, log Δ uniform in [log 1e-3, log 1e-1],
+ *       C complex standard normal, D standard normal.</li>
+ *   <li>LRU ring init (Orvieto et al. 2023): |λ| uniform on the ring [{@value #LRU_R_MIN}, {@value #LRU_R_MAX}]
+ *       (the paper's choice for long memory), phase uniform in [0, 2π], γ = √(1 - |λ|²),
+ *       B ~ N(0, 1/(2H)), C ~ N(0, 1/N) per real and imaginary part, D standard normal.</li>
+ * </ul>
+ */
+public final class ModelInitializer {
+    public static final double DT_MIN = 1e-3;
+    public static final double DT_MAX = 1e-1;
+    public static final double LRU_R_MIN = 0.9;
+    public static final double LRU_R_MAX = 0.999;
+
+    private final ModelConfig config;
+    private final Random random;
+    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+
+    private ModelInitializer(ModelConfig config, long seed) {
+        this.config = config;
+        this.random = new Random(seed);
+    }
+
+    public static SsmModel initialize(ModelConfig config, long seed) {
+        return new ModelInitializer(config, seed).build();
+    }
+
+    private SsmModel build() {
+        int dIn = config.dInput();
+        int dModel = config.dModel();
+        uniform("encoder.weight", dIn, dModel, dIn);
+        uniform("encoder.bias", dIn, dModel);
+        for (int i = 0; i < config.nLayers(); i++) {
+            constant("layers." + i + ".norm.weight", 1f, dModel);
+            String prefix = "layers." + i + ".mixer.";
+            switch (config.arch()) {
+                case MAMBA:
+                    mamba(prefix);
+                    break;
+                case S4D:
+                    s4d(prefix);
+                    break;
+                case LRU:
+                    lru(prefix);
+                    break;
+                default:
+                    throw new AssertionError(config.arch());
+            }
+        }
+        constant("norm_f.weight", 1f, dModel);
+        uniform("head.weight", dModel, 2 * dIn, dModel);
+        constant("head.bias", 0f, 2 * dIn);
+        return SsmModel.of(config, tensors, Map.of());
+    }
+
+    private void mamba(String p) {
+        int dModel = config.dModel();
+        int dInner = config.dInner();
+        int n = config.dState();
+        int r = config.dtRank();
+        int dConv = config.dConv();
+        uniform(p + "in_proj.weight", dModel, 2 * dInner, dModel);
+        uniform(p + "conv1d.weight", dConv, dInner, 1, dConv);
+        uniform(p + "conv1d.bias", dConv, dInner);
+        uniform(p + "x_proj.weight", dInner, r + 2 * n, dInner);
+        float bound = (float) Math.pow(r, -0.5);
+        put(p + "dt_proj.weight", fill(dInner * r, () -> (2 * random.nextFloat() - 1) * bound), dInner, r);
+        put(p + "dt_proj.bias", fill(dInner, () -> {
+            double dt = Math.max(1e-4, logUniform(DT_MIN, DT_MAX));
+            return (float) (dt + Math.log(-Math.expm1(-dt)));
+        }), dInner);
+        float[] aLog = new float[dInner * n];
+        for (int i = 0; i < dInner; i++) {
+            for (int j = 0; j < n; j++) {
+                aLog[i * n + j] = (float) Math.log(j + 1);
+            }
+        }
+        put(p + "A_log", aLog, dInner, n);
+        constant(p + "D", 1f, dInner);
+        uniform(p + "out_proj.weight", dInner, dModel, dInner);
+    }
+
+    private void s4d(String p) {
+        int h = config.dModel();
+        int half = config.dState() / 2;
+        put(p + "kernel.log_dt", fill(h, () -> (float) Math.log(logUniform(DT_MIN, DT_MAX))), h);
+        constant(p + "kernel.log_A_real", (float) Math.log(0.5), h, half);
+        float[] aImag = new float[h * half];
+        for (int c = 0; c < h; c++) {
+            for (int n = 0; n < half; n++) {
+                aImag[c * half + n] = (float) (Math.PI * n);
+            }
+        }
+        put(p + "kernel.A_imag", aImag, h, half);
+        // torch.randn(cfloat): real and imaginary parts each N(0, 1/2).
+        put(p + "kernel.C", fill(h * half * 2, () -> (float) (random.nextGaussian() * Math.sqrt(0.5))), h, half, 2);
+        put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
+        uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
+        uniform(p + "output_linear.0.bias", h, 2 * h);
+    }
+
+    private void lru(String p) {
+        int h = config.dModel();
+        int n = config.dState();
+        float[] nuLog = new float[n];
+        float[] thetaLog = new float[n];
+        float[] gammaLog = new float[n];
+        for (int k = 0; k < n; k++) {
+            double u1 = random.nextDouble();
+            double u2 = 1.0 - random.nextDouble(); // (0, 1]: log of the phase stays finite
+            double nu = -0.5 * Math.log(u1 * (LRU_R_MAX * LRU_R_MAX - LRU_R_MIN * LRU_R_MIN) + LRU_R_MIN * LRU_R_MIN);
+            nuLog[k] = (float) Math.log(nu);
+            thetaLog[k] = (float) Math.log(2 * Math.PI * u2);
+            double magnitude = Math.exp(-Math.exp(nuLog[k]));
+            gammaLog[k] = (float) Math.log(Math.sqrt(1 - magnitude * magnitude));
+        }
+        put(p + "nu_log", nuLog, n);
+        put(p + "theta_log", thetaLog, n);
+        put(p + "gamma_log", gammaLog, n);
+        double bStd = 1.0 / Math.sqrt(2.0 * h);
+        double cStd = 1.0 / Math.sqrt(n);
+        put(p + "B_re", fill(n * h, () -> (float) (random.nextGaussian() * bStd)), n, h);
+        put(p + "B_im", fill(n * h, () -> (float) (random.nextGaussian() * bStd)), n, h);
+        put(p + "C_re", fill(h * n, () -> (float) (random.nextGaussian() * cStd)), h, n);
+        put(p + "C_im", fill(h * n, () -> (float) (random.nextGaussian() * cStd)), h, n);
+        put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
+        uniform(p + "out1.weight", h, h, h);
+        uniform(p + "out1.bias", h, h);
+        uniform(p + "out2.weight", h, h, h);
+        uniform(p + "out2.bias", h, h);
+    }
+
+    private double logUniform(double min, double max) {
+        return Math.exp(Math.log(min) + random.nextDouble() * (Math.log(max) - Math.log(min)));
+    }
+
+    /** U(-1/√fanIn, 1/√fanIn), PyTorch's default for Linear and Conv1d weights and biases. */
+    private void uniform(String name, int fanIn, int... shape) {
+        float bound = (float) (1.0 / Math.sqrt(fanIn));
+        put(name, fill((int) Tensor.elementCount(shape), () -> (2 * random.nextFloat() - 1) * bound), shape);
+    }
+
+    private void constant(String name, float value, int... shape) {
+        float v = value;
+        put(name, fill((int) Tensor.elementCount(shape), () -> v), shape);
+    }
+
+    private void put(String name, float[] data, int... shape) {
+        tensors.put(name, new Tensor(name, shape, data));
+    }
+
+    private interface FloatSupplier {
+        float next();
+    }
+
+    private static float[] fill(int n, FloatSupplier s) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = s.next();
+        }
+        return a;
+    }
+}

@@ -1,0 +1,104 @@
+package io.ssmstream.kernels.simd;
+
+/**
+ * The numeric building blocks of every SSM step, with a plain scalar implementation ({@link ScalarKernelOps},
+ * the test oracle) and a Vector API one ({@code PanamaKernelOps}), chosen at run time by
+ * {@link KernelOpsProvider}. Every method works on caller-owned flat arrays and allocates nothing.
+ *
+ * <p>Matrices are passed transposed, {@code wT (cols, rows)} row-major, so that a product
+ * {@code y = W x} is a sum of scaled columns: vectorizable along the output without horizontal sums.
+ * Complex arrays hold all real parts first, then all imaginary parts.
+ */
+public interface KernelOps {
+
+    /** A short name for logs and benchmarks, e.g. {@code scalar} or {@code vector-512}. */
+    String name();
+
+    /**
+     * {@code y[yOff + r] = bias[r] + Σ_j W[r, j] x[xOff + j]} for r in [0, rows).
+     *
+     * @param wT   W transposed, (cols, rows) row-major
+     * @param bias (rows), or null for none
+     */
+    void matVec(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y, int yOff);
+
+    /** Σ x[off + i]² for i in [0, n). */
+    float sumOfSquares(float[] x, int off, int n);
+
+    /**
+     * Mamba's depthwise causal convolution over a window already holding the newest input:
+     * {@code out[i] = silu(bias[i] + Σ_k window[wOff + k·dInner + i] · w[k·dInner + i])}.
+     *
+     * @param window (dConv, dInner) row-major, oldest first, at {@code wOff}
+     * @param w      conv weights transposed, (dConv, dInner)
+     */
+    void causalConvSilu(float[] window, int wOff, float[] w, float[] bias, float[] out, int dInner, int dConv);
+
+    /** In place: {@code x[i] = softplus(x[i]) · scale} for i in [0, n), softplus linear above 20. */
+    void softplusScaled(float[] x, int n, float scale);
+
+    /**
+     * Mamba's selective scan for one event, all channels:
+     * <pre>
+     *   deltaA[n,i]  = exp(Δ[i] · A[n,i])
+     *   deltaBu[n,i] = (Δ[i] · B[n]) · u[i]
+     *   s[n,i]       = s[n,i] · deltaA[n,i] + deltaBu[n,i]
+     *   y[i]         = Σ_n s[n,i] · C[n] + D[i] · u[i]
+     * </pre>
+     *
+     * @param s     hidden state, (dState, dInner) row-major at {@code sOff}
+     * @param a     A = -exp(A_log) transposed, (dState, dInner)
+     * @param delta Δ, (dInner)
+     * @param u     the convolved input, (dInner)
+     * @param bc    B at {@code bOff} and C at {@code cOff}, (dState) each
+     * @param y     output, (dInner)
+     */
+    void selectiveScan(float[] s, int sOff, float[] a, float[] delta, float[] u, float[] bc, int bOff, int cOff,
+                       float[] d, float[] y, int dInner, int dState);
+
+    /** In place: {@code y[i] = y[i] · silu(z[zOff + i])} for i in [0, n). */
+    void mulSilu(float[] y, float[] z, int zOff, int n);
+
+    /** In place: {@code x[i] = gelu(x[i])}, exact erf GELU. */
+    void gelu(float[] x, int n);
+
+    /** {@code out[i] = a[aOff + i] · σ(g[gOff + i])} for i in [0, n) (a GLU when a and g are halves of one vector). */
+    void mulSigmoid(float[] a, int aOff, float[] g, int gOff, float[] out, int n);
+
+    /**
+     * S4D's zero-order-hold discretization for channel step sizes {@code dt[h]} (already scaled by τ):
+     * {@code deltaA = exp(dt·A)}, {@code deltaB = (exp(dt·A) - 1) / A}, computed as
+     * {@code (expm1(dt·Re A)·cos(dt·Im A) - 2 sin²(dt·Im A / 2) + i e^{dt·Re A} sin(dt·Im A)) · A⁻¹}
+     * to stay accurate when dt·A is small.
+     *
+     * @param aRe    Re A, (half, H); {@code aIm} likewise
+     * @param invA   A⁻¹, complex (half, H): real block then imaginary block
+     * @param deltaA output, complex (half, H); {@code deltaB} likewise
+     */
+    void s4dDiscretize(float[] dt, float[] aRe, float[] aIm, float[] invA, float[] deltaA, float[] deltaB,
+                       int channels, int half);
+
+    /**
+     * S4D's diagonal recurrence for one event, all channels:
+     * <pre>
+     *   x[n,h] = deltaA[n,h] · x[n,h] + deltaB[n,h] · u[h]      (complex)
+     *   y[h]   = Σ_n Re(c[n,h] · x[n,h]) + D[h] · u[h]
+     * </pre>
+     *
+     * @param x state, complex (half, H) at {@code xOff}: real block then imaginary block
+     * @param c output weights, complex (half, H) (S4D passes 2C so that y = 2 Re(Σ C x))
+     */
+    void complexDiagonalScan(float[] x, int xOff, float[] deltaA, float[] deltaB, float[] c, float[] u, float[] d,
+                             float[] y, int channels, int half);
+
+    /**
+     * LRU's diagonal recurrence: {@code x[n] = λ[n] · x[n] + f[n] · w[n]} over complex vectors of length n.
+     *
+     * @param x state, complex (n) at {@code xOff}
+     * @param w driving input (B u), complex (n)
+     */
+    void complexDiagonalUpdate(float[] x, int xOff, float[] lambda, float[] f, float[] w, int n);
+
+    /** {@code y[i] += a[i] · b[i]} for i in [0, n). */
+    void addProduct(float[] y, float[] a, float[] b, int n);
+}

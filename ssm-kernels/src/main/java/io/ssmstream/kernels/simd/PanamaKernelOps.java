@@ -1,0 +1,265 @@
+package io.ssmstream.kernels.simd;
+
+import io.ssmstream.kernels.math.Activations;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link KernelOps} on the Vector API ({@code jdk.incubator.vector}), using the platform's preferred float
+ * species. Loops run whole vectors and finish the remainder with the scalar formulas of {@link Activations}
+ * or with a masked vector, so every size works. Transcendentals (exp, expm1, log1p, sin, cos) are the Vector
+ * API's own lanewise operators, which the JIT maps to accurate vector math routines where the CPU has them.
+ *
+ * <p>Loaded only by reflection from {@link KernelOpsProvider}: nothing else may refer to this class, so that
+ * a JVM started without {@code --add-modules jdk.incubator.vector} never links it.
+ */
+final class PanamaKernelOps implements KernelOps {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final float INV_SQRT2 = 0.70710677f;
+
+    @Override
+    public String name() {
+        return "vector-" + F.vectorBitSize();
+    }
+
+    @Override
+    public void matVec(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y, int yOff) {
+        int r = 0;
+        // Four row blocks at a time share each broadcast of x[j].
+        for (; r + 4 * L <= rows; r += 4 * L) {
+            FloatVector acc0 = initial(bias, r);
+            FloatVector acc1 = initial(bias, r + L);
+            FloatVector acc2 = initial(bias, r + 2 * L);
+            FloatVector acc3 = initial(bias, r + 3 * L);
+            for (int j = 0; j < cols; j++) {
+                FloatVector xj = FloatVector.broadcast(F, x[xOff + j]);
+                int column = j * rows + r;
+                acc0 = FloatVector.fromArray(F, wT, column).fma(xj, acc0);
+                acc1 = FloatVector.fromArray(F, wT, column + L).fma(xj, acc1);
+                acc2 = FloatVector.fromArray(F, wT, column + 2 * L).fma(xj, acc2);
+                acc3 = FloatVector.fromArray(F, wT, column + 3 * L).fma(xj, acc3);
+            }
+            acc0.intoArray(y, yOff + r);
+            acc1.intoArray(y, yOff + r + L);
+            acc2.intoArray(y, yOff + r + 2 * L);
+            acc3.intoArray(y, yOff + r + 3 * L);
+        }
+        for (; r < rows; r += L) {
+            VectorMask<Float> m = F.indexInRange(r, rows);
+            FloatVector acc = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, r, m);
+            for (int j = 0; j < cols; j++) {
+                acc = FloatVector.fromArray(F, wT, j * rows + r, m).fma(FloatVector.broadcast(F, x[xOff + j]), acc);
+            }
+            acc.intoArray(y, yOff + r, m);
+        }
+    }
+
+    private static FloatVector initial(float[] bias, int offset) {
+        return bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, offset);
+    }
+
+    @Override
+    public float sumOfSquares(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            acc = v.fma(v, acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += x[off + i] * x[off + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void causalConvSilu(float[] window, int wOff, float[] w, float[] bias, float[] out, int dInner, int dConv) {
+        int i = 0;
+        for (int bound = F.loopBound(dInner); i < bound; i += L) {
+            FloatVector acc = FloatVector.fromArray(F, bias, i);
+            for (int k = 0; k < dConv; k++) {
+                acc = FloatVector.fromArray(F, window, wOff + k * dInner + i)
+                        .fma(FloatVector.fromArray(F, w, k * dInner + i), acc);
+            }
+            silu(acc).intoArray(out, i);
+        }
+        ScalarKernelOps.causalConvSilu(window, wOff, w, bias, out, dInner, dConv, i);
+    }
+
+    private static FloatVector silu(FloatVector v) {
+        return v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    @Override
+    public void softplusScaled(float[] x, int n, float scale) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            FloatVector soft = v.lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+            soft.blend(v, v.compare(VectorOperators.GT, Activations.SOFTPLUS_THRESHOLD)).mul(scale).intoArray(x, i);
+        }
+        for (; i < n; i++) {
+            x[i] = Activations.softplus(x[i]) * scale;
+        }
+    }
+
+    @Override
+    public void selectiveScan(float[] s, int sOff, float[] a, float[] delta, float[] u, float[] bc, int bOff, int cOff,
+                              float[] d, float[] y, int dInner, int dState) {
+        int i = 0;
+        for (int bound = F.loopBound(dInner); i < bound; i += L) {
+            FloatVector deltaV = FloatVector.fromArray(F, delta, i);
+            FloatVector uV = FloatVector.fromArray(F, u, i);
+            FloatVector yV = FloatVector.fromArray(F, d, i).mul(uV);
+            for (int n = 0; n < dState; n++) {
+                int k = n * dInner + i;
+                FloatVector deltaA = deltaV.mul(FloatVector.fromArray(F, a, k)).lanewise(VectorOperators.EXP);
+                FloatVector deltaBu = deltaV.mul(bc[bOff + n]).mul(uV);
+                FloatVector sV = FloatVector.fromArray(F, s, sOff + k).fma(deltaA, deltaBu);
+                sV.intoArray(s, sOff + k);
+                yV = sV.fma(FloatVector.broadcast(F, bc[cOff + n]), yV);
+            }
+            yV.intoArray(y, i);
+        }
+        ScalarKernelOps.selectiveScan(s, sOff, a, delta, u, bc, bOff, cOff, d, y, dInner, dState, i);
+    }
+
+    @Override
+    public void mulSilu(float[] y, float[] z, int zOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, y, i).mul(silu(FloatVector.fromArray(F, z, zOff + i))).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            y[i] *= Activations.silu(z[zOff + i]);
+        }
+    }
+
+    @Override
+    public void gelu(float[] x, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            // gelu(v) = ½ v erfc(-v/√2), erfc(z) = t e^{-z² + P(t)} with t = 1/(1 + |z|/2), reflected for z < 0.
+            FloatVector z = v.mul(-INV_SQRT2);
+            FloatVector absZ = z.abs();
+            FloatVector t = FloatVector.broadcast(F, 1f).div(absZ.mul(0.5f).add(1f));
+            FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
+            p = p.mul(t).add(1.48851587f);
+            p = p.mul(t).add(-1.13520398f);
+            p = p.mul(t).add(0.27886807f);
+            p = p.mul(t).add(-0.18628806f);
+            p = p.mul(t).add(0.09678418f);
+            p = p.mul(t).add(0.37409196f);
+            p = p.mul(t).add(1.00002368f);
+            p = p.mul(t).add(-1.26551223f);
+            FloatVector tail = t.mul(absZ.mul(absZ).neg().add(p).lanewise(VectorOperators.EXP));
+            FloatVector erfc = tail.blend(FloatVector.broadcast(F, 2f).sub(tail), z.compare(VectorOperators.LT, 0f));
+            v.mul(0.5f).mul(erfc).intoArray(x, i);
+        }
+        for (; i < n; i++) {
+            x[i] = Activations.gelu(x[i]);
+        }
+    }
+
+    @Override
+    public void mulSigmoid(float[] a, int aOff, float[] g, int gOff, float[] out, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector gate = FloatVector.fromArray(F, g, gOff + i);
+            FloatVector.fromArray(F, a, aOff + i).div(gate.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = a[aOff + i] * Activations.sigmoid(g[gOff + i]);
+        }
+    }
+
+    @Override
+    public void s4dDiscretize(float[] dt, float[] aRe, float[] aIm, float[] invA, float[] deltaA, float[] deltaB,
+                              int channels, int half) {
+        int size = channels * half;
+        for (int n = 0; n < half; n++) {
+            int h = 0;
+            for (int bound = F.loopBound(channels); h < bound; h += L) {
+                int k = n * channels + h;
+                FloatVector dtV = FloatVector.fromArray(F, dt, h);
+                FloatVector re = dtV.mul(FloatVector.fromArray(F, aRe, k));
+                FloatVector im = dtV.mul(FloatVector.fromArray(F, aIm, k));
+                FloatVector magnitude = re.lanewise(VectorOperators.EXP);
+                FloatVector cos = im.lanewise(VectorOperators.COS);
+                FloatVector sin = im.lanewise(VectorOperators.SIN);
+                FloatVector sinHalf = im.mul(0.5f).lanewise(VectorOperators.SIN);
+                FloatVector minusOneRe = re.lanewise(VectorOperators.EXPM1).mul(cos).sub(sinHalf.mul(sinHalf).mul(2f));
+                FloatVector minusOneIm = magnitude.mul(sin);
+                magnitude.mul(cos).intoArray(deltaA, k);
+                minusOneIm.intoArray(deltaA, size + k);
+                FloatVector invRe = FloatVector.fromArray(F, invA, k);
+                FloatVector invIm = FloatVector.fromArray(F, invA, size + k);
+                minusOneRe.mul(invRe).sub(minusOneIm.mul(invIm)).intoArray(deltaB, k);
+                minusOneRe.mul(invIm).add(minusOneIm.mul(invRe)).intoArray(deltaB, size + k);
+            }
+            ScalarKernelOps.s4dDiscretize(dt, aRe, aIm, invA, deltaA, deltaB, channels, half, n, h);
+        }
+    }
+
+    @Override
+    public void complexDiagonalScan(float[] x, int xOff, float[] deltaA, float[] deltaB, float[] c, float[] u,
+                                    float[] d, float[] y, int channels, int half) {
+        int size = channels * half;
+        int h = 0;
+        for (int bound = F.loopBound(channels); h < bound; h += L) {
+            FloatVector uV = FloatVector.fromArray(F, u, h);
+            FloatVector yV = FloatVector.fromArray(F, d, h).mul(uV);
+            for (int n = 0; n < half; n++) {
+                int k = n * channels + h;
+                FloatVector xRe = FloatVector.fromArray(F, x, xOff + k);
+                FloatVector xIm = FloatVector.fromArray(F, x, xOff + size + k);
+                FloatVector aRe = FloatVector.fromArray(F, deltaA, k);
+                FloatVector aIm = FloatVector.fromArray(F, deltaA, size + k);
+                FloatVector nextRe = aRe.mul(xRe).sub(aIm.mul(xIm)).add(FloatVector.fromArray(F, deltaB, k).mul(uV));
+                FloatVector nextIm = aRe.mul(xIm).add(aIm.mul(xRe)).add(FloatVector.fromArray(F, deltaB, size + k).mul(uV));
+                nextRe.intoArray(x, xOff + k);
+                nextIm.intoArray(x, xOff + size + k);
+                yV = yV.add(FloatVector.fromArray(F, c, k).mul(nextRe)).sub(FloatVector.fromArray(F, c, size + k).mul(nextIm));
+            }
+            yV.intoArray(y, h);
+        }
+        ScalarKernelOps.complexDiagonalScan(x, xOff, deltaA, deltaB, c, u, d, y, channels, half, h);
+    }
+
+    @Override
+    public void complexDiagonalUpdate(float[] x, int xOff, float[] lambda, float[] f, float[] w, int n) {
+        int k = 0;
+        for (int bound = F.loopBound(n); k < bound; k += L) {
+            FloatVector xRe = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector xIm = FloatVector.fromArray(F, x, xOff + n + k);
+            FloatVector lRe = FloatVector.fromArray(F, lambda, k);
+            FloatVector lIm = FloatVector.fromArray(F, lambda, n + k);
+            FloatVector fRe = FloatVector.fromArray(F, f, k);
+            FloatVector fIm = FloatVector.fromArray(F, f, n + k);
+            FloatVector wRe = FloatVector.fromArray(F, w, k);
+            FloatVector wIm = FloatVector.fromArray(F, w, n + k);
+            FloatVector fwRe = fRe.mul(wRe).sub(fIm.mul(wIm));
+            FloatVector fwIm = fRe.mul(wIm).add(fIm.mul(wRe));
+            lRe.mul(xRe).sub(lIm.mul(xIm)).add(fwRe).intoArray(x, xOff + k);
+            lRe.mul(xIm).add(lIm.mul(xRe)).add(fwIm).intoArray(x, xOff + n + k);
+        }
+        ScalarKernelOps.complexDiagonalUpdate(x, xOff, lambda, f, w, n, k);
+    }
+
+    @Override
+    public void addProduct(float[] y, float[] a, float[] b, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, b, i), FloatVector.fromArray(F, y, i))
+                    .intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            y[i] += a[i] * b[i];
+        }
+    }
+}

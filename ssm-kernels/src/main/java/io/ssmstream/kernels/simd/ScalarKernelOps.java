@@ -1,0 +1,187 @@
+package io.ssmstream.kernels.simd;
+
+import io.ssmstream.kernels.math.Activations;
+
+/** Plain loops that read like the equations; the oracle for {@code PanamaKernelOps} and the fallback. */
+public final class ScalarKernelOps implements KernelOps {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void matVec(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            y[yOff + r] = bias == null ? 0f : bias[r];
+        }
+        for (int j = 0; j < cols; j++) {
+            float xj = x[xOff + j];
+            int column = j * rows;
+            for (int r = 0; r < rows; r++) {
+                y[yOff + r] += wT[column + r] * xj;
+            }
+        }
+    }
+
+    @Override
+    public float sumOfSquares(float[] x, int off, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += x[off + i] * x[off + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void causalConvSilu(float[] window, int wOff, float[] w, float[] bias, float[] out, int dInner, int dConv) {
+        causalConvSilu(window, wOff, w, bias, out, dInner, dConv, 0);
+    }
+
+    /** {@link #causalConvSilu} for channels [from, dInner): also the vector version's tail. */
+    static void causalConvSilu(float[] window, int wOff, float[] w, float[] bias, float[] out, int dInner, int dConv,
+                               int from) {
+        for (int i = from; i < dInner; i++) {
+            float acc = bias[i];
+            for (int k = 0; k < dConv; k++) {
+                acc += window[wOff + k * dInner + i] * w[k * dInner + i];
+            }
+            out[i] = Activations.silu(acc);
+        }
+    }
+
+    @Override
+    public void softplusScaled(float[] x, int n, float scale) {
+        for (int i = 0; i < n; i++) {
+            x[i] = Activations.softplus(x[i]) * scale;
+        }
+    }
+
+    @Override
+    public void selectiveScan(float[] s, int sOff, float[] a, float[] delta, float[] u, float[] bc, int bOff, int cOff,
+                              float[] d, float[] y, int dInner, int dState) {
+        selectiveScan(s, sOff, a, delta, u, bc, bOff, cOff, d, y, dInner, dState, 0);
+    }
+
+    /** {@link #selectiveScan} for channels [from, dInner): also the vector version's tail. */
+    static void selectiveScan(float[] s, int sOff, float[] a, float[] delta, float[] u, float[] bc, int bOff, int cOff,
+                              float[] d, float[] y, int dInner, int dState, int from) {
+        for (int i = from; i < dInner; i++) {
+            float yi = d[i] * u[i];
+            for (int n = 0; n < dState; n++) {
+                int k = n * dInner + i;
+                float deltaA = (float) Math.exp(delta[i] * a[k]);
+                float deltaBu = (delta[i] * bc[bOff + n]) * u[i];
+                float si = s[sOff + k] * deltaA + deltaBu;
+                s[sOff + k] = si;
+                yi += si * bc[cOff + n];
+            }
+            y[i] = yi;
+        }
+    }
+
+    @Override
+    public void mulSilu(float[] y, float[] z, int zOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] *= Activations.silu(z[zOff + i]);
+        }
+    }
+
+    @Override
+    public void gelu(float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            x[i] = Activations.gelu(x[i]);
+        }
+    }
+
+    @Override
+    public void mulSigmoid(float[] a, int aOff, float[] g, int gOff, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = a[aOff + i] * Activations.sigmoid(g[gOff + i]);
+        }
+    }
+
+    @Override
+    public void s4dDiscretize(float[] dt, float[] aRe, float[] aIm, float[] invA, float[] deltaA, float[] deltaB,
+                              int channels, int half) {
+        for (int n = 0; n < half; n++) {
+            s4dDiscretize(dt, aRe, aIm, invA, deltaA, deltaB, channels, half, n, 0);
+        }
+    }
+
+    /**
+     * {@link #s4dDiscretize} in double precision for mode n and channels [from, channels): also the vector
+     * version's tail.
+     */
+    static void s4dDiscretize(float[] dt, float[] aRe, float[] aIm, float[] invA, float[] deltaA, float[] deltaB,
+                              int channels, int half, int n, int from) {
+        int size = channels * half;
+        for (int h = from; h < channels; h++) {
+            int k = n * channels + h;
+            double re = (double) dt[h] * aRe[k];
+            double im = (double) dt[h] * aIm[k];
+            double magnitude = Math.exp(re);
+            double sin = Math.sin(im);
+            double sinHalf = Math.sin(0.5 * im);
+            // exp(dtA) - 1 without cancellation for small dtA.
+            double minusOneRe = Math.expm1(re) * Math.cos(im) - 2 * sinHalf * sinHalf;
+            double minusOneIm = magnitude * sin;
+            deltaA[k] = (float) (magnitude * Math.cos(im));
+            deltaA[size + k] = (float) minusOneIm;
+            double invRe = invA[k];
+            double invIm = invA[size + k];
+            deltaB[k] = (float) (minusOneRe * invRe - minusOneIm * invIm);
+            deltaB[size + k] = (float) (minusOneRe * invIm + minusOneIm * invRe);
+        }
+    }
+
+    @Override
+    public void complexDiagonalScan(float[] x, int xOff, float[] deltaA, float[] deltaB, float[] c, float[] u,
+                                    float[] d, float[] y, int channels, int half) {
+        complexDiagonalScan(x, xOff, deltaA, deltaB, c, u, d, y, channels, half, 0);
+    }
+
+    /** {@link #complexDiagonalScan} for channels [from, channels): also the vector version's tail. */
+    static void complexDiagonalScan(float[] x, int xOff, float[] deltaA, float[] deltaB, float[] c, float[] u,
+                                    float[] d, float[] y, int channels, int half, int from) {
+        int size = channels * half;
+        for (int h = from; h < channels; h++) {
+            float yh = d[h] * u[h];
+            for (int n = 0; n < half; n++) {
+                int k = n * channels + h;
+                float xRe = x[xOff + k];
+                float xIm = x[xOff + size + k];
+                float nextRe = deltaA[k] * xRe - deltaA[size + k] * xIm + deltaB[k] * u[h];
+                float nextIm = deltaA[k] * xIm + deltaA[size + k] * xRe + deltaB[size + k] * u[h];
+                x[xOff + k] = nextRe;
+                x[xOff + size + k] = nextIm;
+                yh += c[k] * nextRe - c[size + k] * nextIm;
+            }
+            y[h] = yh;
+        }
+    }
+
+    @Override
+    public void complexDiagonalUpdate(float[] x, int xOff, float[] lambda, float[] f, float[] w, int n) {
+        complexDiagonalUpdate(x, xOff, lambda, f, w, n, 0);
+    }
+
+    /** {@link #complexDiagonalUpdate} for elements [from, n): also the vector version's tail. */
+    static void complexDiagonalUpdate(float[] x, int xOff, float[] lambda, float[] f, float[] w, int n, int from) {
+        for (int k = from; k < n; k++) {
+            float xRe = x[xOff + k];
+            float xIm = x[xOff + n + k];
+            float fwRe = f[k] * w[k] - f[n + k] * w[n + k];
+            float fwIm = f[k] * w[n + k] + f[n + k] * w[k];
+            x[xOff + k] = lambda[k] * xRe - lambda[n + k] * xIm + fwRe;
+            x[xOff + n + k] = lambda[k] * xIm + lambda[n + k] * xRe + fwIm;
+        }
+    }
+
+    @Override
+    public void addProduct(float[] y, float[] a, float[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a[i] * b[i];
+        }
+    }
+}

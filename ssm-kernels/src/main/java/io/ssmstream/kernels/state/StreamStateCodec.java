@@ -1,0 +1,120 @@
+package io.ssmstream.kernels.state;
+
+import io.ssmstream.kernels.model.StreamState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Versioned byte format of a {@link StreamState}, independent of any Flink serializer (which delegates here),
+ * so that state written by an older release stays readable. Big-endian, as {@link DataOutput} writes.
+ *
+ * <p>Version 1:
+ * <pre>
+ *   int   magic 0x53534D53 ("SSMS")
+ *   byte  version = 1
+ *   long  events applied
+ *   int   layer count L
+ *   L × { int length n; n × float }
+ * </pre>
+ * A new version adds a branch to {@link #read(DataInput)} and keeps the old ones; saved files of each version
+ * are test fixtures.
+ */
+public final class StreamStateCodec {
+    public static final int MAGIC = 0x53534D53;
+    public static final byte CURRENT_VERSION = 1;
+    /** No model has layers this large; a larger length means corrupt bytes, refused before allocating. */
+    private static final int MAX_LAYER_FLOATS = 1 << 26;
+    private static final int MAX_LAYERS = 1024;
+
+    private StreamStateCodec() {
+    }
+
+    public static void write(StreamState state, DataOutput out) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeByte(CURRENT_VERSION);
+        out.writeLong(state.events());
+        float[][] layers = state.layers();
+        out.writeInt(layers.length);
+        for (float[] layer : layers) {
+            out.writeInt(layer.length);
+            for (float v : layer) {
+                out.writeFloat(v);
+            }
+        }
+    }
+
+    /**
+     * Reads a state written by this or any earlier version.
+     *
+     * @throws StateFormatException when the bytes are not a state or come from a newer version
+     */
+    public static StreamState read(DataInput in) throws IOException {
+        int magic = in.readInt();
+        if (magic != MAGIC) {
+            throw new StateFormatException(String.format("not an ssm-stream state (magic 0x%08X)", magic));
+        }
+        byte version = in.readByte();
+        if (version == 1) {
+            return readV1(in);
+        }
+        throw new StateFormatException("state version " + version + " is newer than this release reads (up to "
+                + CURRENT_VERSION + ")");
+    }
+
+    private static StreamState readV1(DataInput in) throws IOException {
+        long events = in.readLong();
+        int count = in.readInt();
+        if (count < 0 || count > MAX_LAYERS) {
+            throw new StateFormatException("corrupt state: " + count + " layers");
+        }
+        float[][] layers = new float[count][];
+        for (int i = 0; i < count; i++) {
+            int n = in.readInt();
+            if (n < 0 || n > MAX_LAYER_FLOATS) {
+                throw new StateFormatException("corrupt state: layer " + i + " has length " + n);
+            }
+            float[] layer = new float[n];
+            for (int j = 0; j < n; j++) {
+                layer[j] = in.readFloat();
+            }
+            layers[i] = layer;
+        }
+        return new StreamState(layers, events);
+    }
+
+    public static byte[] toBytes(StreamState state) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            write(state, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static StreamState fromBytes(byte[] bytes) {
+        try {
+            return read(new DataInputStream(new ByteArrayInputStream(bytes)));
+        } catch (EOFException e) {
+            throw new StateFormatException("truncated state: " + bytes.length + " bytes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Bytes that are not a readable stream state. */
+    public static final class StateFormatException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        public StateFormatException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.ssmstream.kernels.testing;
+
+import io.ssmstream.kernels.format.Tensor;
+import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.model.ModelConfig;
+import io.ssmstream.kernels.model.ModelInitializer;
+import io.ssmstream.kernels.model.SsmModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/** Models with the papers' initialisation plus noise on every tensor, so that no weight is trivially 0 or 1. */
+public final class RandomModels {
+    private RandomModels() {
+    }
+
+    public static SsmModel create(Arch arch, int dInput, int dModel, int nLayers, int dState, boolean timeAware,
+                                  long seed) {
+        Random random = new Random(seed);
+        float[] mean = new float[dInput];
+        float[] std = new float[dInput];
+        for (int k = 0; k < dInput; k++) {
+            mean[k] = 10 + 90 * random.nextFloat();
+            std[k] = 0.5f + 20 * random.nextFloat();
+        }
+        ModelConfig config = ModelConfig.builder(arch, dInput).dModel(dModel).nLayers(nLayers).dState(dState)
+                .timeAware(timeAware).dtUnitMs(60_000).inputMean(mean).inputStd(std).build();
+        SsmModel base = ModelInitializer.initialize(config, seed);
+        Map<String, Tensor> noisy = new LinkedHashMap<>();
+        for (Tensor t : base.tensors().values()) {
+            float[] data = t.data().clone();
+            for (int i = 0; i < data.length; i++) {
+                data[i] += (float) (0.05 * random.nextGaussian());
+            }
+            noisy.put(t.name(), new Tensor(t.name(), t.shape(), data));
+        }
+        return SsmModel.of(config, noisy, Map.of());
+    }
+
+    /** Irregular time gaps in steps: mostly 1, sometimes 0 (equal timestamps), 0.5, 1.5, 5 and 60. */
+    public static float[] irregularTaus(int n, long seed) {
+        Random random = new Random(seed);
+        float[] choices = {1f, 1f, 1f, 1f, 0f, 0.5f, 1.5f, 5f, 60f, 1f};
+        float[] taus = new float[n];
+        taus[0] = 1f;
+        for (int i = 1; i < n; i++) {
+            taus[i] = choices[random.nextInt(choices.length)];
+        }
+        return taus;
+    }
+
+    /** A smooth multi-channel signal around the model's input mean, with noise. */
+    public static float[][] series(ModelConfig config, int n, long seed) {
+        Random random = new Random(seed);
+        float[] mean = config.inputMean();
+        float[] std = config.inputStd();
+        float[][] values = new float[n][config.dInput()];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < config.dInput(); k++) {
+                values[i][k] = mean[k] + std[k] * (float) (Math.sin(i / (7.0 + k)) + 0.3 * random.nextGaussian());
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,260 @@
+package io.ssmstream.kernels.testing;
+
+import io.ssmstream.kernels.format.Tensor;
+import io.ssmstream.kernels.model.ModelConfig;
+import io.ssmstream.kernels.model.SsmModel;
+import java.util.Map;
+
+/**
+ * An independent, deliberately naive double-precision implementation of the model format v1 forward pass,
+ * written from the equations (not from the kernels): original tensor layouts, complex numbers as pairs, one
+ * loop per formula. Tests compare the kernels against it.
+ */
+public final class ReferenceForward {
+    private final ModelConfig c;
+    private final Map<String, Tensor> t;
+    private final double[][][] state; // layer -> named parts
+
+    public ReferenceForward(SsmModel model) {
+        this.c = model.config();
+        this.t = model.tensors();
+        this.state = new double[c.nLayers()][][];
+        for (int i = 0; i < c.nLayers(); i++) {
+            switch (c.arch()) {
+                case MAMBA:
+                    state[i] = new double[][] {new double[c.dInner() * c.dConv()], new double[c.dInner() * c.dState()]};
+                    break;
+                case S4D:
+                    state[i] = new double[][] {new double[c.dModel() * c.dState() / 2], new double[c.dModel() * c.dState() / 2]};
+                    break;
+                default:
+                    state[i] = new double[][] {new double[c.dState()], new double[c.dState()]};
+            }
+        }
+    }
+
+    private double[] w(String name) {
+        float[] f = t.get(name).data();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static double[] linear(double[] w, double[] b, double[] x, int rows) {
+        int cols = x.length;
+        double[] y = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            double acc = b == null ? 0 : b[r];
+            for (int j = 0; j < cols; j++) {
+                acc += w[r * cols + j] * x[j];
+            }
+            y[r] = acc;
+        }
+        return y;
+    }
+
+    private static double[] rmsnorm(double[] x, double[] weight) {
+        double ms = 0;
+        for (double v : x) {
+            ms += v * v;
+        }
+        double s = 1 / Math.sqrt(ms / x.length + 1e-5);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] * s * weight[i];
+        }
+        return y;
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    static double softplus(double x) {
+        return x > 20 ? x : Math.log(1 + Math.exp(x));
+    }
+
+    static double gelu(double x) {
+        return 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+    }
+
+    /** Applies one event and returns {mean[], std[]} for the next event. */
+    public double[][] step(double[] v, double tau) {
+        int dIn = c.dInput();
+        float[] mean = c.inputMean();
+        float[] std = c.inputStd();
+        double[] u = new double[dIn];
+        for (int k = 0; k < dIn; k++) {
+            u[k] = (v[k] - mean[k]) / std[k];
+        }
+        double[] h = linear(w("encoder.weight"), w("encoder.bias"), u, c.dModel());
+        for (int i = 0; i < c.nLayers(); i++) {
+            double[] x = rmsnorm(h, w("layers." + i + ".norm.weight"));
+            String p = "layers." + i + ".mixer.";
+            double[] out;
+            switch (c.arch()) {
+                case MAMBA:
+                    out = mamba(p, x, state[i], tau);
+                    break;
+                case S4D:
+                    out = s4d(p, x, state[i], tau);
+                    break;
+                default:
+                    out = lru(p, x, state[i], tau);
+            }
+            for (int j = 0; j < h.length; j++) {
+                h[j] += out[j];
+            }
+        }
+        double[] o = linear(w("head.weight"), w("head.bias"), rmsnorm(h, w("norm_f.weight")), 2 * dIn);
+        double[][] result = new double[2][dIn];
+        for (int k = 0; k < dIn; k++) {
+            result[0][k] = o[k] * std[k] + mean[k];
+            result[1][k] = Math.exp(o[dIn + k] / 2) * std[k];
+        }
+        return result;
+    }
+
+    private double[] mamba(String p, double[] hIn, double[][] st, double tau) {
+        int di = c.dInner();
+        int n = c.dState();
+        int dc = c.dConv();
+        int r = c.dtRank();
+        double[] conv = st[0]; // (d_inner, d_conv) as in PyTorch
+        double[] s = st[1];    // (d_inner, d_state)
+        double[] xz = linear(w(p + "in_proj.weight"), null, hIn, 2 * di);
+        double[] cw = w(p + "conv1d.weight");
+        double[] cb = w(p + "conv1d.bias");
+        double[] x = new double[di];
+        for (int i = 0; i < di; i++) {
+            for (int k = 0; k < dc - 1; k++) {
+                conv[i * dc + k] = conv[i * dc + k + 1];
+            }
+            conv[i * dc + dc - 1] = xz[i];
+            double acc = cb[i];
+            for (int k = 0; k < dc; k++) {
+                acc += conv[i * dc + k] * cw[i * dc + k];
+            }
+            x[i] = acc * sigmoid(acc);
+        }
+        double[] xdb = linear(w(p + "x_proj.weight"), null, x, r + 2 * n);
+        double[] delta = new double[r];
+        System.arraycopy(xdb, 0, delta, 0, r);
+        double[] dt = linear(w(p + "dt_proj.weight"), w(p + "dt_proj.bias"), delta, di);
+        double[] aLog = w(p + "A_log");
+        double[] dd = w(p + "D");
+        double[] y = new double[di];
+        for (int i = 0; i < di; i++) {
+            dt[i] = softplus(dt[i]) * (c.timeAware() ? tau : 1);
+            double acc = 0;
+            for (int k = 0; k < n; k++) {
+                double a = -Math.exp(aLog[i * n + k]);
+                s[i * n + k] = s[i * n + k] * Math.exp(dt[i] * a) + dt[i] * xdb[r + k] * x[i];
+                acc += s[i * n + k] * xdb[r + n + k];
+            }
+            double z = xz[di + i];
+            y[i] = (acc + dd[i] * x[i]) * z * sigmoid(z);
+        }
+        return linear(w(p + "out_proj.weight"), null, y, c.dModel());
+    }
+
+    private double[] s4d(String p, double[] u, double[][] st, double tau) {
+        int hN = c.dModel();
+        int half = c.dState() / 2;
+        double[] logDt = w(p + "kernel.log_dt");
+        double[] logAReal = w(p + "kernel.log_A_real");
+        double[] aImag = w(p + "kernel.A_imag");
+        double[] cc = w(p + "kernel.C");
+        double[] dd = w(p + "D");
+        double[] y = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            double dt = Math.exp(logDt[h]) * (c.timeAware() ? tau : 1);
+            double acc = 0;
+            for (int n = 0; n < half; n++) {
+                int k = h * half + n;
+                double aRe = -Math.exp(logAReal[k]);
+                double aIm = aImag[k];
+                double eRe = Math.exp(dt * aRe) * Math.cos(dt * aIm);
+                double eIm = Math.exp(dt * aRe) * Math.sin(dt * aIm);
+                // (e - 1) / A
+                double nRe = eRe - 1;
+                double den = aRe * aRe + aIm * aIm;
+                double bRe = (nRe * aRe + eIm * aIm) / den;
+                double bIm = (eIm * aRe - nRe * aIm) / den;
+                double xRe = st[0][k];
+                double xIm = st[1][k];
+                st[0][k] = eRe * xRe - eIm * xIm + bRe * u[h];
+                st[1][k] = eRe * xIm + eIm * xRe + bIm * u[h];
+                acc += cc[2 * k] * st[0][k] - cc[2 * k + 1] * st[1][k];
+            }
+            y[h] = gelu(2 * acc + dd[h] * u[h]);
+        }
+        double[] o = linear(w(p + "output_linear.0.weight"), w(p + "output_linear.0.bias"), y, 2 * hN);
+        double[] out = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            out[h] = o[h] * sigmoid(o[hN + h]);
+        }
+        return out;
+    }
+
+    private double[] lru(String p, double[] u, double[][] st, double tau) {
+        int hN = c.dModel();
+        int n = c.dState();
+        double[] nuLog = w(p + "nu_log");
+        double[] thetaLog = w(p + "theta_log");
+        double[] gammaLog = w(p + "gamma_log");
+        double[] bRe = w(p + "B_re");
+        double[] bIm = w(p + "B_im");
+        double[] cRe = w(p + "C_re");
+        double[] cIm = w(p + "C_im");
+        double[] dd = w(p + "D");
+        for (int k = 0; k < n; k++) {
+            double nu = Math.exp(nuLog[k]);
+            double th = Math.exp(thetaLog[k]);
+            double lRe = Math.exp(-nu) * Math.cos(th);
+            double lIm = Math.exp(-nu) * Math.sin(th);
+            double fRe = 1;
+            double fIm = 0;
+            if (c.timeAware() && tau != 1) {
+                double tRe = Math.exp(-tau * nu) * Math.cos(tau * th);
+                double tIm = Math.exp(-tau * nu) * Math.sin(tau * th);
+                double dRe = lRe - 1;
+                double den = dRe * dRe + lIm * lIm;
+                fRe = ((tRe - 1) * dRe + tIm * lIm) / den;
+                fIm = (tIm * dRe - (tRe - 1) * lIm) / den;
+                lRe = tRe;
+                lIm = tIm;
+            }
+            double g = Math.exp(gammaLog[k]);
+            double buRe = 0;
+            double buIm = 0;
+            for (int h = 0; h < hN; h++) {
+                buRe += bRe[k * hN + h] * u[h];
+                buIm += bIm[k * hN + h] * u[h];
+            }
+            double inRe = g * (fRe * buRe - fIm * buIm);
+            double inIm = g * (fRe * buIm + fIm * buRe);
+            double xRe = st[0][k];
+            double xIm = st[1][k];
+            st[0][k] = lRe * xRe - lIm * xIm + inRe;
+            st[1][k] = lRe * xIm + lIm * xRe + inIm;
+        }
+        double[] y = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            double acc = dd[h] * u[h];
+            for (int k = 0; k < n; k++) {
+                acc += cRe[h * n + k] * st[0][k] - cIm[h * n + k] * st[1][k];
+            }
+            y[h] = gelu(acc);
+        }
+        double[] o1 = linear(w(p + "out1.weight"), w(p + "out1.bias"), y, hN);
+        double[] o2 = linear(w(p + "out2.weight"), w(p + "out2.bias"), y, hN);
+        double[] out = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            out[h] = o1[h] * sigmoid(o2[h]);
+        }
+        return out;
+    }
+}

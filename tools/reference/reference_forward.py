@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Independent float64 reference forward pass for ssm_stream model files (v1).
+
+Reads a safetensors model (F32/F16/BF16/F64) and a CSV series, runs the
+recurrent step over every row and writes
+  timestamp,<inputs...>,<col>_forecast...,<col>_std...
+The forecast/std on row k is the model's prediction for row k+1.
+
+Example:
+  python3 reference_forward.py --model m.safetensors --input s.csv --output ref.csv
+"""
+import argparse
+import csv
+import datetime as dtm
+import json
+import math
+import os
+import re
+import sys
+
+import numpy as np
+
+sys.dont_write_bytecode = True  # keep tools/reference free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from st_numpy import CONFIG_KEY, read_safetensors  # noqa: E402
+
+EPS = 1e-5
+
+
+# ------------------------------------------------------------------ helpers
+def sigmoid(x):
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def silu(x):
+    return x * sigmoid(x)
+
+
+def softplus(x):
+    # log(1 + exp(x)), identity for x > 20 (as in mamba / torch threshold=20)
+    return np.where(x > 20.0, x, np.log1p(np.exp(np.minimum(x, 20.0))))
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def gelu(x):
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+
+
+def rmsnorm(x, w):
+    return x / np.sqrt(np.mean(x * x) + EPS) * w
+
+
+# --------------------------------------------------------------- timestamps
+_EPOCH = dtm.datetime(1970, 1, 1, tzinfo=dtm.timezone.utc)
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_time_us(s):
+    """Timestamp string -> integer microseconds since the epoch (UTC).
+
+    Accepts 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC), ISO-8601 (with 'T', 'Z' or
+    a +hh:mm offset; naive = UTC) or epoch milliseconds (a plain number)."""
+    t = s.strip()
+    if _NUM.match(t):
+        if re.fullmatch(r"[+-]?\d+", t):
+            return int(t) * 1000
+        return int(round(float(t) * 1000.0))
+    x = t
+    if x[-1:] in ("Z", "z"):
+        x = x[:-1] + "+00:00"
+    # fromisoformat in 3.11 only takes up to 6 fractional digits: truncate
+    m = re.match(r"^(.*?[T ]\d{2}:\d{2}:\d{2})\.(\d+)(.*)$", x)
+    if m:
+        x = m.group(1) + "." + (m.group(2) + "000000")[:6] + m.group(3)
+    d = dtm.datetime.fromisoformat(x)
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=dtm.timezone.utc)
+    delta = d - _EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+# ------------------------------------------------------------------- mixers
+class Mamba:
+    def __init__(self, T, p, cfg):
+        M = cfg["d_model"]
+        self.N = cfg["d_state"]
+        self.expand = int(cfg.get("expand", 2))
+        self.d_conv = int(cfg.get("d_conv", 4))
+        self.r = int(cfg.get("dt_rank", math.ceil(M / 16)))
+        di = self.di = self.expand * M
+        N, r, K = self.N, self.r, self.d_conv
+        g = lambda n, shape: get(T, p + n, shape)  # noqa: E731
+        self.W_in = g("in_proj.weight", (2 * di, M))
+        self.conv_w = g("conv1d.weight", (di, 1, K))[:, 0, :]
+        self.conv_b = g("conv1d.bias", (di,))
+        self.W_x = g("x_proj.weight", (r + 2 * N, di))
+        self.W_dt = g("dt_proj.weight", (di, r))
+        self.b_dt = g("dt_proj.bias", (di,))
+        self.A = -np.exp(g("A_log", (di, N)))
+        self.D = g("D", (di,))
+        self.W_out = g("out_proj.weight", (M, di))
+        self.time_aware = bool(cfg.get("time_aware", False))
+        self.conv = np.zeros((di, K))
+        self.s = np.zeros((di, N))
+
+    def step(self, h, tau):
+        di, N, r = self.di, self.N, self.r
+        xz = self.W_in @ h
+        x, z = xz[:di], xz[di:]
+        self.conv[:, :-1] = self.conv[:, 1:]
+        self.conv[:, -1] = x
+        x = silu(np.sum(self.conv * self.conv_w, axis=-1) + self.conv_b)
+        xd = self.W_x @ x
+        delta, B, C = xd[:r], xd[r:r + N], xd[r + N:r + 2 * N]
+        dt = softplus(self.W_dt @ delta + self.b_dt)
+        if self.time_aware:
+            dt = dt * tau
+        self.s = self.s * np.exp(dt[:, None] * self.A) + (dt[:, None] * B[None, :]) * x[:, None]
+        y = self.s @ C + self.D * x
+        y = y * silu(z)
+        return self.W_out @ y
+
+
+class S4D:
+    def __init__(self, T, p, cfg):
+        H, N = cfg["d_model"], cfg["d_state"]
+        if N % 2:
+            raise SystemExit("s4d: d_state must be even")
+        n2 = N // 2
+        g = lambda n, shape: get(T, p + n, shape)  # noqa: E731
+        self.dt = np.exp(g("kernel.log_dt", (H,)))
+        self.A = -np.exp(g("kernel.log_A_real", (H, n2))) + 1j * g("kernel.A_imag", (H, n2))
+        Cr = g("kernel.C", (H, n2, 2))
+        self.C = Cr[..., 0] + 1j * Cr[..., 1]
+        self.D = g("D", (H,))
+        self.W = g("output_linear.0.weight", (2 * H, H, 1))[:, :, 0]
+        self.b = g("output_linear.0.bias", (2 * H,))
+        self.H = H
+        self.time_aware = bool(cfg.get("time_aware", False))
+        self.x = np.zeros((H, n2), dtype=np.complex128)
+
+    def step(self, u, tau):
+        dt = self.dt * tau if self.time_aware else self.dt
+        dA = np.exp(dt[:, None] * self.A)
+        self.x = dA * self.x + (dA - 1.0) / self.A * u[:, None]
+        y = 2.0 * np.real(np.sum(self.C * self.x, axis=-1)) + self.D * u
+        y = gelu(y)
+        o = self.W @ y + self.b
+        return o[:self.H] * sigmoid(o[self.H:])
+
+
+class LRU:
+    def __init__(self, T, p, cfg):
+        H, N = cfg["d_model"], cfg["d_state"]
+        g = lambda n, shape: get(T, p + n, shape)  # noqa: E731
+        self.loglam = -np.exp(g("nu_log", (N,))) + 1j * np.exp(g("theta_log", (N,)))
+        self.lam = np.exp(self.loglam)
+        self.gamma = np.exp(g("gamma_log", (N,)))
+        self.B = g("B_re", (N, H)) + 1j * g("B_im", (N, H))
+        self.C = g("C_re", (H, N)) + 1j * g("C_im", (H, N))
+        self.D = g("D", (H,))
+        self.W1, self.b1 = g("out1.weight", (H, H)), g("out1.bias", (H,))
+        self.W2, self.b2 = g("out2.weight", (H, H)), g("out2.bias", (H,))
+        self.time_aware = bool(cfg.get("time_aware", False))
+        self.x = np.zeros(N, dtype=np.complex128)
+
+    def step(self, u, tau):
+        Bu = self.gamma * (self.B @ u)
+        if self.time_aware and tau != 1.0:
+            lt = np.exp(tau * self.loglam)
+            self.x = lt * self.x + (lt - 1.0) / (self.lam - 1.0) * Bu
+        else:
+            self.x = self.lam * self.x + Bu
+        y = np.real(self.C @ self.x) + self.D * u
+        y = gelu(y)
+        return (self.W1 @ y + self.b1) * sigmoid(self.W2 @ y + self.b2)
+
+
+MIXERS = {"mamba": Mamba, "s4d": S4D, "lru": LRU}
+
+
+def get(T, name, shape):
+    if name not in T:
+        raise SystemExit("missing tensor %s" % name)
+    a = T[name]
+    if tuple(a.shape) != tuple(shape):
+        raise SystemExit("tensor %s has shape %s, expected %s" % (name, a.shape, shape))
+    return a
+
+
+class Model:
+    def __init__(self, path):
+        T, meta, _ = read_safetensors(path)
+        if CONFIG_KEY not in meta:
+            raise SystemExit("no %s in __metadata__" % CONFIG_KEY)
+        cfg = json.loads(meta[CONFIG_KEY])
+        self.cfg = cfg
+        arch = cfg["arch"]
+        if arch not in MIXERS:
+            raise SystemExit("unknown arch %r" % arch)
+        D, M, L = int(cfg["d_input"]), int(cfg["d_model"]), int(cfg["n_layers"])
+        self.D = D
+        self.mean = np.array(cfg["input_mean"], dtype=np.float64)
+        self.std = np.array(cfg["input_std"], dtype=np.float64)
+        if self.mean.shape != (D,) or self.std.shape != (D,):
+            raise SystemExit("input_mean/input_std must have d_input entries")
+        self.dt_unit_ms = float(cfg["dt_unit_ms"])
+        self.W_enc = get(T, "encoder.weight", (M, D))
+        self.b_enc = get(T, "encoder.bias", (M,))
+        self.norms = [get(T, "layers.%d.norm.weight" % i, (M,)) for i in range(L)]
+        self.mixers = [MIXERS[arch](T, "layers.%d.mixer." % i, cfg) for i in range(L)]
+        self.norm_f = get(T, "norm_f.weight", (M,))
+        self.W_head = get(T, "head.weight", (2 * D, M))
+        self.b_head = get(T, "head.bias", (2 * D,))
+
+    def step(self, v, tau):
+        u = (v - self.mean) / self.std
+        h = self.W_enc @ u + self.b_enc
+        for nw, mx in zip(self.norms, self.mixers):
+            h = h + mx.step(rmsnorm(h, nw), tau)
+        o = self.W_head @ rmsnorm(h, self.norm_f) + self.b_head
+        mean, logvar = o[:self.D], o[self.D:]
+        return mean * self.std + self.mean, np.exp(logvar / 2.0) * self.std
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--input", required=True)
+    ap.add_argument("--output", required=True)
+    a = ap.parse_args()
+
+    model = Model(a.model)
+    D = model.D
+    with open(a.input, newline="") as f:
+        rows = list(csv.reader(f))
+    header, rows = rows[0], [r for r in rows[1:] if r]
+    if len(header) != 1 + D:
+        raise SystemExit("input has %d value columns, model d_input is %d" % (len(header) - 1, D))
+    names = [c.strip() for c in header[1:]]
+
+    out = open(a.output, "w", newline="")
+    out.write(",".join([header[0]] + header[1:]
+                       + [n + "_forecast" for n in names] + [n + "_std" for n in names]) + "\n")
+    prev = None
+    n_nonfinite = 0
+    for k, r in enumerate(rows):
+        if len(r) != 1 + D:
+            raise SystemExit("row %d: expected %d fields, got %d" % (k + 2, 1 + D, len(r)))
+        t = parse_time_us(r[0])
+        if prev is None:
+            tau = 1.0
+        else:
+            if t < prev:
+                print("warning: row %d: timestamp goes backwards" % (k + 2), file=sys.stderr)
+            tau = (t - prev) / 1000.0 / model.dt_unit_ms
+        prev = t
+        v = np.array([float(x) for x in r[1:]], dtype=np.float64)
+        fc, sd = model.step(v, tau)
+        if not (np.all(np.isfinite(fc)) and np.all(np.isfinite(sd))):
+            n_nonfinite += 1
+        out.write(",".join([r[0]] + r[1:] + [repr(float(x)) for x in fc]
+                           + [repr(float(x)) for x in sd]) + "\n")
+    out.close()
+    print("wrote %s: %d rows (%s, time_aware=%s)%s"
+          % (a.output, len(rows), model.cfg["arch"], model.cfg.get("time_aware", False),
+             ", %d rows with non-finite output" % n_nonfinite if n_nonfinite else ""))
+    return 1 if n_nonfinite else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
