@@ -187,15 +187,26 @@ final class PanamaKernelOps implements KernelOps {
             for (int bound = F.loopBound(channels); h < bound; h += L) {
                 int k = n * channels + h;
                 FloatVector dtV = FloatVector.fromArray(F, dt, h);
-                FloatVector re = dtV.mul(FloatVector.fromArray(F, aRe, k));
-                FloatVector im = dtV.mul(FloatVector.fromArray(F, aIm, k));
+                FloatVector aReV = FloatVector.fromArray(F, aRe, k);
+                FloatVector aImV = FloatVector.fromArray(F, aIm, k);
+                // dt·A rounded to float, plus its rounding error (exact by FMA): phases reach tens of radians,
+                // where one float rounding would cost ~1e-6 rad; the first-order correction e^{dtA}(lo) restores it.
+                FloatVector re = dtV.mul(aReV);
+                FloatVector im = dtV.mul(aImV);
+                FloatVector reLo = dtV.fma(aReV, re.neg());
+                FloatVector imLo = dtV.fma(aImV, im.neg());
                 FloatVector magnitude = re.lanewise(VectorOperators.EXP);
                 FloatVector cos = im.lanewise(VectorOperators.COS);
                 FloatVector sin = im.lanewise(VectorOperators.SIN);
                 FloatVector sinHalf = im.mul(0.5f).lanewise(VectorOperators.SIN);
-                FloatVector minusOneRe = re.lanewise(VectorOperators.EXPM1).mul(cos).sub(sinHalf.mul(sinHalf).mul(2f));
-                FloatVector minusOneIm = magnitude.mul(sin);
-                magnitude.mul(cos).intoArray(deltaA, k);
+                FloatVector expRe = magnitude.mul(cos);
+                FloatVector expIm = magnitude.mul(sin);
+                FloatVector correctionRe = expRe.mul(reLo).sub(expIm.mul(imLo));
+                FloatVector correctionIm = expIm.mul(reLo).add(expRe.mul(imLo));
+                FloatVector minusOneRe = re.lanewise(VectorOperators.EXPM1).mul(cos).sub(sinHalf.mul(sinHalf).mul(2f))
+                        .add(correctionRe);
+                FloatVector minusOneIm = expIm.add(correctionIm);
+                expRe.add(correctionRe).intoArray(deltaA, k);
                 minusOneIm.intoArray(deltaA, size + k);
                 FloatVector invRe = FloatVector.fromArray(F, invA, k);
                 FloatVector invIm = FloatVector.fromArray(F, invA, size + k);

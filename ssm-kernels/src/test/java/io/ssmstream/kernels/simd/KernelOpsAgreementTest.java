@@ -1,0 +1,203 @@
+package io.ssmstream.kernels.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Vector API ops against the scalar oracle on odd and prime sizes (loop tails, masked tails), with inputs
+ * that reach the activations' saturated regions. Relative tolerance 1e-5 (plus 1e-6 absolute near zero).
+ */
+class KernelOpsAgreementTest {
+    private static final KernelOps SCALAR = KernelOpsProvider.scalar();
+    private static final KernelOps VECTOR = KernelOpsProvider.vector();
+
+    private static float[] random(Random r, int n, float scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            float tol = 1e-5f * Math.abs(expected[i]) + 1e-6f;
+            assertTrue(Math.abs(expected[i] - actual[i]) <= tol,
+                    what + "[" + i + "]: scalar " + expected[i] + " vector " + actual[i]);
+        }
+    }
+
+    /** Complex arrays (real block, imaginary block): tolerance relative to each element's modulus. */
+    private static void assertCloseComplex(float[] expected, float[] actual, int n, int off, String what) {
+        for (int k = 0; k < n; k++) {
+            double modulus = Math.hypot(expected[off + k], expected[off + n + k]);
+            double err = Math.hypot(expected[off + k] - actual[off + k], expected[off + n + k] - actual[off + n + k]);
+            assertTrue(err <= 1e-5 * modulus + 1e-6, what + "[" + k + "]: scalar " + expected[off + k] + "+"
+                    + expected[off + n + k] + "i vector " + actual[off + k] + "+" + actual[off + n + k] + "i");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 17, 64, 65, 1021})
+    void matVecAgreesOnOddShapes(int rows) {
+        Random r = new Random(rows);
+        for (int cols : new int[] {1, 3, 17}) {
+            float[] wT = random(r, rows * cols, 1f);
+            float[] x = random(r, cols + 2, 1f);
+            float[] bias = random(r, rows, 1f);
+            float[] ys = new float[rows + 1];
+            float[] yv = new float[rows + 1];
+            SCALAR.matVec(wT, rows, cols, x, 2, bias, ys, 1);
+            VECTOR.matVec(wT, rows, cols, x, 2, bias, yv, 1);
+            assertClose(ys, yv, "matVec " + rows + "x" + cols);
+            SCALAR.matVec(wT, rows, cols, x, 0, null, ys, 0);
+            VECTOR.matVec(wT, rows, cols, x, 0, null, yv, 0);
+            assertClose(ys, yv, "matVec without bias");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 1021})
+    void activationsAgreeIncludingSaturation(int n) {
+        Random r = new Random(n);
+        float[] x = random(r, n, 12f); // reaches softplus' linear region (> 20) and exp underflow
+        float[] s = x.clone();
+        float[] v = x.clone();
+        SCALAR.softplusScaled(s, n, 0.37f);
+        VECTOR.softplusScaled(v, n, 0.37f);
+        assertClose(s, v, "softplus");
+        s = x.clone();
+        v = x.clone();
+        SCALAR.gelu(s, n);
+        VECTOR.gelu(v, n);
+        assertClose(s, v, "gelu");
+        float[] z = random(r, n + 3, 8f);
+        s = x.clone();
+        v = x.clone();
+        SCALAR.mulSilu(s, z, 3, n);
+        VECTOR.mulSilu(v, z, 3, n);
+        assertClose(s, v, "mulSilu");
+        float[] os = new float[n];
+        float[] ov = new float[n];
+        SCALAR.mulSigmoid(x, 0, z, 3, os, n);
+        VECTOR.mulSigmoid(x, 0, z, 3, ov, n);
+        assertClose(os, ov, "mulSigmoid");
+        assertEquals(SCALAR.sumOfSquares(x, 0, n), VECTOR.sumOfSquares(x, 0, n),
+                1e-5 * SCALAR.sumOfSquares(x, 0, n));
+        float[] y1 = random(r, n, 1f);
+        float[] y2 = y1.clone();
+        SCALAR.addProduct(y1, x, z, n);
+        VECTOR.addProduct(y2, x, z, n);
+        assertClose(y1, y2, "addProduct");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 1021})
+    void causalConvAgrees(int dInner) {
+        Random r = new Random(dInner);
+        int dConv = 4;
+        float[] window = random(r, dInner * dConv + 5, 1f);
+        float[] w = random(r, dInner * dConv, 1f);
+        float[] bias = random(r, dInner, 1f);
+        float[] s = new float[dInner];
+        float[] v = new float[dInner];
+        SCALAR.causalConvSilu(window, 5, w, bias, s, dInner, dConv);
+        VECTOR.causalConvSilu(window, 5, w, bias, v, dInner, dConv);
+        assertClose(s, v, "causalConvSilu");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 1021})
+    void selectiveScanAgreesOverManySteps(int dInner) {
+        Random r = new Random(dInner);
+        for (int dState : new int[] {1, 7, 16}) {
+            float[] a = new float[dState * dInner];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = -(1 + i % dState) * (0.5f + r.nextFloat());
+            }
+            float[] d = random(r, dInner, 1f);
+            float[] ss = new float[dState * dInner + 3];
+            float[] sv = ss.clone();
+            float[] ys = new float[dInner];
+            float[] yv = new float[dInner];
+            for (int step = 0; step < 20; step++) {
+                float[] delta = new float[dInner];
+                for (int i = 0; i < dInner; i++) {
+                    delta[i] = 0.001f + 0.3f * r.nextFloat();
+                }
+                float[] u = random(r, dInner, 1f);
+                float[] bc = random(r, 2 * dState + 2, 1f);
+                SCALAR.selectiveScan(ss, 3, a, delta, u, bc, 2, 2 + dState, d, ys, dInner, dState);
+                VECTOR.selectiveScan(sv, 3, a, delta, u, bc, 2, 2 + dState, d, yv, dInner, dState);
+                assertClose(ys, yv, "selectiveScan y, step " + step);
+            }
+            assertClose(ss, sv, "selectiveScan state");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 1021})
+    void s4dDiscretizationAndScanAgree(int channels) {
+        Random r = new Random(channels);
+        for (int half : new int[] {1, 3, 32}) {
+            int size = channels * half;
+            float[] dt = new float[channels];
+            for (int h = 0; h < channels; h++) {
+                dt[h] = (float) Math.exp(Math.log(1e-3) + r.nextDouble() * Math.log(100)) * (1 + 4 * r.nextFloat());
+            }
+            float[] aRe = new float[size];
+            float[] aIm = new float[size];
+            float[] invA = new float[2 * size];
+            for (int k = 0; k < size; k++) {
+                aRe[k] = -0.5f * (0.5f + r.nextFloat());
+                aIm[k] = (float) (Math.PI * (k / channels));
+                double norm = (double) aRe[k] * aRe[k] + (double) aIm[k] * aIm[k];
+                invA[k] = (float) (aRe[k] / norm);
+                invA[size + k] = (float) (-aIm[k] / norm);
+            }
+            float[] das = new float[2 * size];
+            float[] dbs = new float[2 * size];
+            float[] dav = new float[2 * size];
+            float[] dbv = new float[2 * size];
+            SCALAR.s4dDiscretize(dt, aRe, aIm, invA, das, dbs, channels, half);
+            VECTOR.s4dDiscretize(dt, aRe, aIm, invA, dav, dbv, channels, half);
+            assertCloseComplex(das, dav, size, 0, "deltaA");
+            assertCloseComplex(dbs, dbv, size, 0, "deltaB");
+
+            float[] c = random(r, 2 * size, 1f);
+            float[] d = random(r, channels, 1f);
+            float[] xs = new float[2 * size + 4];
+            float[] xv = xs.clone();
+            float[] ys = new float[channels];
+            float[] yv = new float[channels];
+            for (int step = 0; step < 20; step++) {
+                float[] u = random(r, channels, 1f);
+                SCALAR.complexDiagonalScan(xs, 4, das, dbs, c, u, d, ys, channels, half);
+                VECTOR.complexDiagonalScan(xv, 4, das, dbs, c, u, d, yv, channels, half);
+            }
+            assertClose(ys, yv, "complexDiagonalScan y");
+            assertCloseComplex(xs, xv, size, 4, "complexDiagonalScan state");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 1021})
+    void complexDiagonalUpdateAgrees(int n) {
+        Random r = new Random(n);
+        float[] lambda = random(r, 2 * n, 0.6f);
+        float[] f = random(r, 2 * n, 1f);
+        float[] xs = new float[2 * n + 1];
+        float[] xv = xs.clone();
+        for (int step = 0; step < 20; step++) {
+            float[] w = random(r, 2 * n, 1f);
+            SCALAR.complexDiagonalUpdate(xs, 1, lambda, f, w, n);
+            VECTOR.complexDiagonalUpdate(xv, 1, lambda, f, w, n);
+        }
+        assertCloseComplex(xs, xv, n, 1, "complexDiagonalUpdate");
+    }
+}
