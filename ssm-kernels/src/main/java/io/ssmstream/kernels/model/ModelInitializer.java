@@ -8,8 +8,7 @@ import java.util.Random;
 /**
  * New, untrained models with the papers' initialisations, deterministic for a seed.
  * <ul>
- *   <li>Linear layers, convolutions: PyTorch's defaults, U(-1/√fan_in, 1/√fan_in); norms 1; the head's bias 0
- *       (so an untrained model forecasts the input mean with the input std).</li>
+ *   <li>Linear layers, convolutions: PyTorch's defaults, U(-1/√fan_in, 1/√fan_in); norms 1; the head's bias 0.</li>
  *   <li>Mamba (state-spaces/mamba {@code Mamba.__init__}): A_log = log(1..N) for every channel (S4D-Real),
  *       D = 1, dt_proj.weight U(±R^{-1/2}), Δ log-uniform in [1e-3, 1e-1] stored through the inverse softplus
  *       in dt_proj.bias.</li>

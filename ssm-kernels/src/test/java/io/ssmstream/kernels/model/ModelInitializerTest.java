@@ -1,0 +1,80 @@
+package io.ssmstream.kernels.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ssmstream.kernels.format.Tensor;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The papers' initialisations, checked on the tensors they define. */
+class ModelInitializerTest {
+
+    private static float[] data(SsmModel m, String name) {
+        return m.tensors().get(name).data();
+    }
+
+    private static double softplus(double x) {
+        return Math.log1p(Math.exp(x));
+    }
+
+    @Test
+    void mambaUsesS4dRealAAndLogUniformDelta() {
+        SsmModel m = ModelInitializer.initialize(ModelConfig.builder(Arch.MAMBA, 1).dModel(16).dState(8).build(), 1);
+        float[] aLog = data(m, "layers.0.mixer.A_log");
+        for (int i = 0; i < 32; i++) {
+            for (int n = 0; n < 8; n++) {
+                assertEquals(Math.log(n + 1), aLog[i * 8 + n], 1e-6);
+            }
+        }
+        for (float bias : data(m, "layers.1.mixer.dt_proj.bias")) {
+            double dt = softplus(bias);
+            assertTrue(dt >= ModelInitializer.DT_MIN * 0.999 && dt <= ModelInitializer.DT_MAX * 1.001, "Δ = " + dt);
+        }
+        assertArrayEquals(new int[] {32, 1, 4}, m.tensors().get("layers.0.mixer.conv1d.weight").shape());
+        assertEquals(1, m.config().dtRank());
+    }
+
+    @Test
+    void s4dUsesS4dLin() {
+        SsmModel m = ModelInitializer.initialize(ModelConfig.builder(Arch.S4D, 2).dModel(4).dState(6).build(), 1);
+        float[] aImag = data(m, "layers.0.mixer.kernel.A_imag");
+        float[] logAReal = data(m, "layers.0.mixer.kernel.log_A_real");
+        for (int h = 0; h < 4; h++) {
+            for (int n = 0; n < 3; n++) {
+                assertEquals(Math.PI * n, aImag[h * 3 + n], 1e-5);
+                assertEquals(Math.log(0.5), logAReal[h * 3 + n], 1e-6);
+            }
+        }
+        for (float logDt : data(m, "layers.0.mixer.kernel.log_dt")) {
+            assertTrue(logDt >= Math.log(1e-3) - 1e-6 && logDt <= Math.log(1e-1) + 1e-6);
+        }
+    }
+
+    @Test
+    void lruEigenvaluesLieOnTheRingAndGammaNormalises() {
+        SsmModel m = ModelInitializer.initialize(ModelConfig.builder(Arch.LRU, 1).dModel(8).dState(64).build(), 1);
+        float[] nuLog = data(m, "layers.0.mixer.nu_log");
+        float[] gammaLog = data(m, "layers.0.mixer.gamma_log");
+        for (int n = 0; n < 64; n++) {
+            double modulus = Math.exp(-Math.exp(nuLog[n]));
+            assertTrue(modulus >= ModelInitializer.LRU_R_MIN - 1e-6 && modulus <= ModelInitializer.LRU_R_MAX + 1e-6);
+            assertEquals(Math.sqrt(1 - modulus * modulus), Math.exp(gammaLog[n]), 1e-4);
+        }
+    }
+
+    @Test
+    void initializationIsDeterministicForASeedAndCreatesEveryTensor() {
+        ModelConfig config = ModelConfig.builder(Arch.LRU, 1).inputMean(new float[] {50}).inputStd(new float[] {5})
+                .build();
+        SsmModel a = ModelInitializer.initialize(config, 7);
+        SsmModel b = ModelInitializer.initialize(config, 7);
+        for (Map.Entry<String, Tensor> e : a.tensors().entrySet()) {
+            assertEquals(e.getValue(), b.tensors().get(e.getKey()));
+        }
+        assertTrue(data(a, "head.bias")[0] == 0f);
+        assertEquals(2 + 2 * (1 + 12) + 1 + 2, a.tensors().size(),
+                "encoder 2, per layer a norm and 12 LRU tensors, norm_f 1, head 2");
+    }
+}

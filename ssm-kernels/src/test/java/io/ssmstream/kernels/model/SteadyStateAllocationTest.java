@@ -1,0 +1,40 @@
+package io.ssmstream.kernels.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.testing.RandomModels;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The scalar step allocates nothing per event, counted by the JVM's per-thread allocation counter (exact,
+ * whatever the JIT does). The vector step's allocation is measured by JMH's GC profiler instead
+ * (BENCHMARKS.md): it depends on the JIT eliminating vector boxes.
+ */
+class SteadyStateAllocationTest {
+
+    @ParameterizedTest
+    @EnumSource(Arch.class)
+    void scalarStepAllocatesNothingPerEvent(Arch arch) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        SsmModel model = RandomModels.create(arch, 2, 16, 2, 8, true, 1);
+        SsmRunner runner = new SsmRunner(model, KernelOpsProvider.scalar());
+        StreamState state = StreamState.zeros(model);
+        float[] values = {1, 2};
+        float[] mean = new float[2];
+        float[] std = new float[2];
+        float[] taus = {1f, 0.5f, 3f, 0f};
+        for (int i = 0; i < 1000; i++) {
+            runner.step(state, values, taus[i & 3], mean, std);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 5000; i++) {
+            values[0] = i % 17;
+            runner.step(state, values, taus[i & 3], mean, std);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated by 5000 steps");
+    }
+}
