@@ -1,0 +1,68 @@
+package io.ssmstream.kernels.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.model.SsmRunner;
+import io.ssmstream.kernels.model.StreamState;
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.state.ForecasterStateCodec;
+import io.ssmstream.kernels.testing.RandomModels;
+import org.junit.jupiter.api.Test;
+
+class StreamForecasterTest {
+    private final SsmModel model = RandomModels.create(Arch.S4D, 2, 8, 1, 4, true, 5);
+    private final StreamForecaster forecaster =
+            new StreamForecaster(model, KernelOpsProvider.scalar(), new GaussianTailScorer());
+
+    @Test
+    void firstEventScoresZeroAndLaterEventsUseTheGapAndThePreviousForecast() {
+        ForecasterState state = forecaster.newState();
+        assertEquals(0.0, forecaster.step(state, 0, new float[] {50, 60}));
+        float[] mean = state.forecastMean().clone();
+        float[] std = state.forecastStd().clone();
+
+        // The same two events through the runner directly: τ = 1 for the first, 2 minutes / 1 minute = 2 next.
+        SsmRunner runner = new SsmRunner(model, KernelOpsProvider.scalar());
+        StreamState ssm = StreamState.zeros(model);
+        float[] m = new float[2];
+        float[] s = new float[2];
+        runner.step(ssm, new float[] {50, 60}, 1f, m, s);
+        assertArrayEquals(m, mean);
+        float[] second = {mean[0] + 3 * std[0], mean[1]};
+        double score = forecaster.step(state, 120_000_000L, second);
+        runner.step(ssm, second, 2f, m, s);
+        assertArrayEquals(m, state.forecastMean());
+        assertArrayEquals(s, state.forecastStd());
+        // |z| = 3 on channel 0: P(|Z| <= 3) = 0.99730.
+        assertEquals(0.9973002, score, 1e-6);
+        assertEquals(2, state.ssm().events());
+        assertEquals(120_000_000L, state.lastTsMicros());
+    }
+
+    @Test
+    void eventOlderThanThePreviousIsRefused() {
+        ForecasterState state = forecaster.newState();
+        forecaster.step(state, 1_000_000, new float[] {1, 2});
+        assertThrows(IllegalArgumentException.class, () -> forecaster.step(state, 999_999, new float[] {1, 2}));
+    }
+
+    @Test
+    void stateRoundTripsThroughItsCodecAndContinuesIdentically() {
+        ForecasterState a = forecaster.newState();
+        for (int i = 0; i < 10; i++) {
+            forecaster.step(a, i * 60_000_000L, new float[] {i, 2 * i});
+        }
+        ForecasterState b = ForecasterStateCodec.fromBytes(ForecasterStateCodec.toBytes(a));
+        assertEquals(a, b);
+        assertTrue(forecaster.fits(b));
+        double sa = forecaster.step(a, 11 * 60_000_000L, new float[] {3, 4});
+        double sb = forecaster.step(b, 11 * 60_000_000L, new float[] {3, 4});
+        assertEquals(sa, sb);
+        assertEquals(a, b);
+    }
+}
