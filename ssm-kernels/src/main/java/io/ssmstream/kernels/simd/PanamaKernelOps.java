@@ -2,14 +2,13 @@ package io.ssmstream.kernels.simd;
 
 import io.ssmstream.kernels.math.Activations;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link KernelOps} on the Vector API ({@code jdk.incubator.vector}), using the platform's preferred float
  * species. Loops run whole vectors and finish the remainder with the scalar formulas of {@link Activations}
- * or with a masked vector, so every size works. Transcendentals (exp, expm1, log1p, sin, cos) are the Vector
+ * (masked vectors would allocate where a JDK does not intrinsify them), so every size works. Transcendentals (exp, expm1, log1p, sin, cos) are the Vector
  * API's own lanewise operators, which the JIT maps to accurate vector math routines where the CPU has them.
  *
  * <p>Loaded only by reflection from {@link KernelOpsProvider}: nothing else may refer to this class, so that
@@ -47,14 +46,15 @@ final class PanamaKernelOps implements KernelOps {
             acc2.intoArray(y, yOff + r + 2 * L);
             acc3.intoArray(y, yOff + r + 3 * L);
         }
-        for (; r < rows; r += L) {
-            VectorMask<Float> m = F.indexInRange(r, rows);
-            FloatVector acc = bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, r, m);
+        for (; r + L <= rows; r += L) {
+            FloatVector acc = initial(bias, r);
             for (int j = 0; j < cols; j++) {
-                acc = FloatVector.fromArray(F, wT, j * rows + r, m).fma(FloatVector.broadcast(F, x[xOff + j]), acc);
+                acc = FloatVector.fromArray(F, wT, j * rows + r).fma(FloatVector.broadcast(F, x[xOff + j]), acc);
             }
-            acc.intoArray(y, yOff + r, m);
+            acc.intoArray(y, yOff + r);
         }
+        // Remaining rows in scalar: masked loads and stores are not intrinsified on every JDK and then allocate.
+        ScalarKernelOps.matVec(wT, rows, cols, x, xOff, bias, y, yOff, r);
     }
 
     private static FloatVector initial(float[] bias, int offset) {

@@ -12,13 +12,19 @@ public final class ScalarKernelOps implements KernelOps {
 
     @Override
     public void matVec(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y, int yOff) {
-        for (int r = 0; r < rows; r++) {
+        matVec(wT, rows, cols, x, xOff, bias, y, yOff, 0);
+    }
+
+    /** {@link #matVec} for output rows [from, rows): also the vector version's tail. */
+    static void matVec(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y, int yOff,
+                       int from) {
+        for (int r = from; r < rows; r++) {
             y[yOff + r] = bias == null ? 0f : bias[r];
         }
         for (int j = 0; j < cols; j++) {
             float xj = x[xOff + j];
             int column = j * rows;
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 y[yOff + r] += wT[column + r] * xj;
             }
         }
