@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * (2 × d_model) and the forecast. {@code SsmModel}'s mixers are package-private, so the mixer cannot be
  * stepped on its own through the public API; the parts around it are O(d_model) (about 16·d_model + 15 flops,
  * against 10⁴–10⁵ for the mixers benchmarked here, see {@code benchmarks/README.md}), so the result is
- * the mixer's cost to within a few percent. Nothing is subtracted.
+ * the mixer's cost to within a few percent of the flops. Nothing is subtracted. One caveat on time (not
+ * flops): with d_input = 1 the head is a 2-row product, which the Vector API kernels run through a masked
+ * tail that JDK 17 does not fully intrinsify (it allocates and is slow), see {@code benchmarks/README.md}.
  *
  * <p>The state evolves as in a real stream: each invocation feeds the next value of a precomputed noisy
  * series (cycled) to the same {@link StreamState}, primed with {@value BenchModels#PRIME_EVENTS} events first.
