@@ -1,0 +1,75 @@
+package io.ssmstream.benchmarks;
+
+import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.model.SsmRunner;
+import io.ssmstream.kernels.model.StreamState;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Nanoseconds per event per layer of one SSM step, scalar vs Vector API kernels, regular time (τ = 1, models
+ * built with {@code time_aware = false}).
+ *
+ * <p>What is timed is the whole public {@link SsmRunner#step} of a one-layer, one-input model: input
+ * normalisation, encoder (d_model × 1), one RMSNorm, the mixer, the residual add, the final RMSNorm, the head
+ * (2 × d_model) and the forecast. {@code SsmModel}'s mixers are package-private, so the mixer cannot be
+ * stepped on its own through the public API; the parts around it are O(d_model) (about 16·d_model + 15 flops,
+ * against 10⁴–10⁵ for the mixers benchmarked here, see {@code benchmarks/README.md}), so the result is
+ * the mixer's cost to within a few percent of the flops. Nothing is subtracted. One caveat on time (not
+ * flops): with d_input = 1 the head is a 2-row product, which the Vector API kernels run through a masked
+ * tail that JDK 17 does not fully intrinsify (it allocates and is slow), see {@code benchmarks/README.md}.
+ *
+ * <p>The state evolves as in a real stream: each invocation feeds the next value of a precomputed noisy
+ * series (cycled) to the same {@link StreamState}, primed with {@value BenchModels#PRIME_EVENTS} events first.
+ * The forecast is returned so the JIT cannot drop the step.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+public class MixerStepBenchmark {
+
+    /** {@code arch-dModel-dState}, see {@link BenchModels}. */
+    @Param({"mamba-16-16", "mamba-64-16", "s4d-64-64", "lru-64-64"})
+    public String model;
+
+    @Param({"scalar", "vector"})
+    public String impl;
+
+    private SsmRunner runner;
+    private StreamState state;
+    private float[] series;
+    private final float[] values = new float[1];
+    private final float[] forecastMean = new float[1];
+    private final float[] forecastStd = new float[1];
+    private int t;
+
+    @Setup
+    public void setUp() {
+        SsmModel m = BenchModels.model(model, false);
+        runner = new SsmRunner(m, BenchModels.ops(impl));
+        state = StreamState.zeros(m);
+        series = BenchModels.series();
+        BenchModels.prime(runner, state, series, new float[] {1f});
+        t = 0;
+    }
+
+    @Benchmark
+    public float step() {
+        values[0] = series[t++ & (BenchModels.SERIES_LENGTH - 1)];
+        runner.step(state, values, 1f, forecastMean, forecastStd);
+        return forecastMean[0] + forecastStd[0];
+    }
+}
