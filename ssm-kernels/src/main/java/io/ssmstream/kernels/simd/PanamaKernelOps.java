@@ -7,9 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link KernelOps} on the Vector API ({@code jdk.incubator.vector}), using the platform's preferred float
- * species. Loops run whole vectors and finish the remainder with the scalar formulas of {@link Activations}
- * (masked vectors would allocate where a JDK does not intrinsify them), so every size works. Transcendentals (exp, expm1, log1p, sin, cos) are the Vector
- * API's own lanewise operators, which the JIT maps to accurate vector math routines where the CPU has them.
+ * species. Loops run whole vectors and finish the remainder with the scalar code of {@link ScalarKernelOps}
+ * (masked vectors would allocate where a JDK does not intrinsify them), so every size works. Transcendentals
+ * (exp, expm1, log1p, sin, cos) are the Vector API's own lanewise operators, which the JIT maps to accurate
+ * vector math routines where the CPU has them.
  *
  * <p>Loaded only by reflection from {@link KernelOpsProvider}: nothing else may refer to this class, so that
  * a JVM started without {@code --add-modules jdk.incubator.vector} never links it.
