@@ -1,0 +1,193 @@
+package io.ssmstream.operators;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ssmstream.connectors.event.DeadLetter;
+import io.ssmstream.connectors.event.DeadLetterReason;
+import io.ssmstream.connectors.event.ForecastRecord;
+import io.ssmstream.connectors.event.SensorEvent;
+import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.stream.ForecasterState;
+import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.StreamForecaster;
+import io.ssmstream.kernels.testing.RandomModels;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The keyed forecaster in Flink's operator test harness: output, side output, state and timers. */
+class SsmForecastFunctionTest {
+    private static final Duration TTL = Duration.ofHours(1);
+    private static final SsmModel MODEL = RandomModels.create(Arch.MAMBA, 1, 8, 1, 4, true, 3);
+    private static final ModelArtifact ARTIFACT = artifact(MODEL);
+
+    private static ModelArtifact artifact(SsmModel model) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            model.toFile().writeTo(bytes);
+            return ModelArtifact.fromBytes(bytes.toByteArray(), "test-model");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SensorEvent, ForecastRecord> harness()
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, SensorEvent, ForecastRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new SsmForecastFunction(ARTIFACT, TTL, 0.99)),
+                        e -> e.stream, Types.STRING);
+        return h;
+    }
+
+    private static SensorEvent event(String stream, long ts, float value) {
+        return new SensorEvent(stream, ts, new float[] {value})
+                .withSource("in", 0, ts, ("{\"ts\":" + ts + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same events applied directly, in the given order, by the kernels' forecaster. */
+    private static List<float[]> expectedForecasts(long[] ts, float[] values) {
+        StreamForecaster f = new StreamForecaster(MODEL, KernelOpsProvider.get(), new GaussianTailScorer());
+        ForecasterState state = f.newState();
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < ts.length; i++) {
+            f.step(state, ts[i] * 1000, new float[] {values[i]});
+            out.add(state.forecastMean().clone());
+        }
+        return out;
+    }
+
+    @Test
+    void outOfOrderEventsAreAppliedInEventTimeOrderOnceTheWatermarkPasses() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(event("a", 3000, 30), 3000);
+            h.processElement(event("a", 1000, 10), 1000);
+            h.processElement(event("b", 1500, 15), 1500);
+            h.processElement(event("a", 2000, 20), 2000);
+            assertTrue(h.extractOutputValues().isEmpty(), "nothing is applied before the watermark passes");
+            h.processWatermark(2500);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertEquals(3, out.size());
+            List<float[]> expected = expectedForecasts(new long[] {1000, 2000}, new float[] {10, 20});
+            List<ForecastRecord> a = out.stream().filter(r -> r.stream.equals("a")).toList();
+            assertEquals(1000, a.get(0).ts);
+            assertEquals(2000, a.get(1).ts);
+            assertArrayEquals(expected.get(0), a.get(0).forecast);
+            assertArrayEquals(expected.get(1), a.get(1).forecast);
+            assertEquals(2, a.get(1).events);
+            assertEquals(ARTIFACT.version(), a.get(0).modelVersion);
+            h.processWatermark(5000);
+            assertEquals(4, h.extractOutputValues().size());
+        }
+    }
+
+    @Test
+    void lateEventGoesToDeadLetterWithItsOriginalBytes() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(event("a", 1000, 10), 1000);
+            h.processWatermark(2000);
+            h.processElement(event("a", 1500, 99), 1500);
+            h.processWatermark(3000);
+            assertEquals(1, h.extractOutputValues().size());
+            List<DeadLetter> dead = h.getSideOutput(SsmForecastFunction.DEAD_LETTERS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertEquals(1, dead.size());
+            assertEquals(DeadLetterReason.LATE, dead.get(0).reason);
+            assertEquals("{\"ts\":1500}", new String(dead.get(0).value, StandardCharsets.UTF_8));
+            assertEquals(1500, dead.get(0).offset);
+        }
+    }
+
+    @Test
+    void duplicateEventKeepsTheFirst() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(event("a", 1000, 10), 1000);
+            h.processElement(event("a", 1000, 77), 1000);
+            h.processWatermark(2000);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertEquals(1, out.size());
+            assertArrayEquals(new float[] {10}, out.get(0).values);
+            assertEquals(0, h.numEventTimeTimers());
+        }
+    }
+
+    @Test
+    void idleStreamLeavesNoStateAndNoTimersAfterTheTtl() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.setProcessingTime(0);
+            h.processElement(event("a", 1000, 10), 1000);
+            h.processElement(event("b", 1000, 10), 1000);
+            h.processWatermark(2000);
+            h.setProcessingTime(TTL.toMillis() / 2);
+            h.processElement(event("b", 3000, 12), 3000);
+            h.processWatermark(4000);
+            int bothStreams = h.numKeyedStateEntries();
+            h.setProcessingTime(TTL.toMillis() + 1);
+            int onlyB = h.numKeyedStateEntries();
+            assertEquals(bothStreams / 2, onlyB, "a expired, b was seen half a TTL later and stays");
+            h.setProcessingTime(2 * TTL.toMillis());
+            assertEquals(0, h.numKeyedStateEntries(), "b expired too, half a TTL later");
+            assertEquals(0, h.numProcessingTimeTimers());
+            assertEquals(0, h.numEventTimeTimers());
+            // A stream that comes back starts from a fresh state.
+            h.processElement(event("a", 5000, 10), 5000);
+            h.processWatermark(6000);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertEquals(1, out.get(out.size() - 1).events);
+        }
+    }
+
+    @Test
+    void restoredFromASnapshotContinuesExactlyAsWithoutInterruption() throws Exception {
+        long[] ts = {1000, 2000, 3000, 4000, 5000, 6000};
+        float[] v = {10, 12, 9, 30, 11, 10};
+        List<ForecastRecord> uninterrupted;
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < ts.length; i++) {
+                h.processElement(event("a", ts[i], v[i]), ts[i]);
+                h.processWatermark(ts[i]);
+            }
+            uninterrupted = h.extractOutputValues();
+        }
+        OperatorSubtaskState snapshot;
+        List<ForecastRecord> resumed = new ArrayList<>();
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 3; i++) {
+                h.processElement(event("a", ts[i], v[i]), ts[i]);
+                h.processWatermark(ts[i]);
+            }
+            h.processElement(event("a", ts[3], v[3]), ts[3]); // pending at snapshot time
+            resumed.addAll(h.extractOutputValues());
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processWatermark(ts[3]);
+            for (int i = 4; i < ts.length; i++) {
+                h.processElement(event("a", ts[i], v[i]), ts[i]);
+                h.processWatermark(ts[i]);
+            }
+            resumed.addAll(h.extractOutputValues());
+        }
+        assertEquals(uninterrupted, resumed);
+    }
+}
