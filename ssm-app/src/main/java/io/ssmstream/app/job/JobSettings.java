@@ -1,0 +1,100 @@
+package io.ssmstream.app.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * The streaming job's tunables, with defaults that suit telemetry: events may arrive up to 5 s out of order,
+ * a stream's state is dropped after 7 days without events, an event scoring at least 0.99 counts as an anomaly
+ * in the metrics, and a Kafka partition without records for 10 s stops holding the watermark back.
+ */
+public final class JobSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Duration outOfOrderness;
+    private final Duration idleTtl;
+    private final Duration idlePartitionTimeout;
+    private final double anomalyThreshold;
+
+    private JobSettings(Builder b) {
+        this.outOfOrderness = b.outOfOrderness;
+        this.idleTtl = b.idleTtl;
+        this.idlePartitionTimeout = b.idlePartitionTimeout;
+        this.anomalyThreshold = b.anomalyThreshold;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static JobSettings defaults() {
+        return builder().build();
+    }
+
+    public Duration outOfOrderness() {
+        return outOfOrderness;
+    }
+
+    public Duration idleTtl() {
+        return idleTtl;
+    }
+
+    public Duration idlePartitionTimeout() {
+        return idlePartitionTimeout;
+    }
+
+    public double anomalyThreshold() {
+        return anomalyThreshold;
+    }
+
+    /** Fail-fast builder: each setter names the argument it rejects. */
+    public static final class Builder {
+        private Duration outOfOrderness = Duration.ofSeconds(5);
+        private Duration idleTtl = Duration.ofDays(7);
+        private Duration idlePartitionTimeout = Duration.ofSeconds(10);
+        private double anomalyThreshold = 0.99;
+
+        private Builder() {
+        }
+
+        /** How far behind the newest event an event may arrive and still be applied in order; default 5 s. */
+        public Builder outOfOrderness(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("out-of-orderness must be zero or positive, got " + d);
+            }
+            outOfOrderness = d;
+            return this;
+        }
+
+        /** How long a stream may go without events before its state is dropped; default 7 days. */
+        public Builder idleTtl(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("idle TTL must be positive, got " + d);
+            }
+            idleTtl = d;
+            return this;
+        }
+
+        /** After this long without records a partition no longer holds the watermark back; default 10 s. */
+        public Builder idlePartitionTimeout(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("idle partition timeout must be positive, got " + d);
+            }
+            idlePartitionTimeout = d;
+            return this;
+        }
+
+        /** Score from which an event counts as an anomaly in the metrics, in (0, 1]; default 0.99. */
+        public Builder anomalyThreshold(double t) {
+            if (!(t > 0 && t <= 1)) {
+                throw new IllegalArgumentException("anomaly threshold must be in (0, 1], got " + t);
+            }
+            anomalyThreshold = t;
+            return this;
+        }
+
+        public JobSettings build() {
+            return new JobSettings(this);
+        }
+    }
+}
