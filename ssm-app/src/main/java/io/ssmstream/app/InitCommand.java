@@ -1,6 +1,5 @@
 package io.ssmstream.app;
 
-import io.ssmstream.kernels.format.SafetensorsFile;
 import io.ssmstream.kernels.format.Tensor;
 import io.ssmstream.kernels.model.Arch;
 import io.ssmstream.kernels.model.ModelConfig;
@@ -11,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -96,7 +94,7 @@ final class InitCommand extends CliCommand {
         SsmModel model = ModelInitializer.initialize(config, seed);
         AtomicOutput.write(out, temp -> {
             try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-                inNameOrder(model.toFile()).writeTo(o);
+                model.toFile().writeTo(o);
             }
         });
         long parameters = 0;
@@ -106,14 +104,6 @@ final class InitCommand extends CliCommand {
         out().println("wrote " + out + ": " + describe(config) + ", " + parameters + " parameters, seed " + seed);
         out().flush();
         return SsmStreamCli.EXIT_OK;
-    }
-
-    /**
-     * The file with its tensors sorted by name. SsmModel keeps its tensors in a Map.copyOf, whose iteration
-     * order changes from one JVM to the next, so without this the same seed would give different bytes.
-     */
-    static SafetensorsFile inNameOrder(SafetensorsFile file) {
-        return new SafetensorsFile(new TreeMap<>(file.tensors()), file.metadata());
     }
 
     static String describe(ModelConfig c) {

@@ -178,14 +178,22 @@ public final class SafetensorsFile {
         return shape;
     }
 
-    /** Writes all tensors as F32 in insertion order, header padded with spaces to an 8-byte boundary. */
+    /**
+     * Writes all tensors as F32 in insertion order, header padded with spaces to an 8-byte boundary; through a
+     * temporary file in the same directory, so that readers never see half a model.
+     */
     public void write(Path path) throws IOException {
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            writeTo(out);
+        Path dir = path.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writeTo(out);
+            }
+            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public void writeTo(OutputStream out) throws IOException {

@@ -10,6 +10,7 @@ import io.ssmstream.kernels.mixer.S4dMixer;
 import io.ssmstream.kernels.mixer.Weights;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,8 +44,9 @@ public final class SsmModel {
 
     private SsmModel(ModelConfig config, Map<String, Tensor> tensors, Map<String, String> metadata, String source) {
         this.config = config;
-        this.tensors = Map.copyOf(tensors);
-        this.metadata = Map.copyOf(metadata);
+        // Insertion order is kept so that saving writes the same bytes every time.
+        this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         Weights w = new Weights(tensors, source);
         int dIn = config.dInput();
         int dModel = config.dModel();

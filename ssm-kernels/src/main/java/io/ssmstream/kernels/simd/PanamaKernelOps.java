@@ -62,19 +62,13 @@ final class PanamaKernelOps implements KernelOps {
         return bias == null ? FloatVector.zero(F) : FloatVector.fromArray(F, bias, offset);
     }
 
+    /**
+     * In scalar order: a vector reduction's lane order differs between the JIT's tiers, so the same input would
+     * give results differing in the last bit before and after compilation (RMSNorm feeds every layer).
+     */
     @Override
     public float sumOfSquares(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, off + i);
-            acc = v.fma(v, acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            sum += x[off + i] * x[off + i];
-        }
-        return sum;
+        return ScalarKernelOps.sumOfSquaresInOrder(x, off, n);
     }
 
     @Override

@@ -32,6 +32,11 @@ public final class ScalarKernelOps implements KernelOps {
 
     @Override
     public float sumOfSquares(float[] x, int off, int n) {
+        return sumOfSquaresInOrder(x, off, n);
+    }
+
+    /** Σ x² added strictly left to right, so every implementation and JIT tier gives the same bits. */
+    static float sumOfSquaresInOrder(float[] x, int off, int n) {
         float sum = 0f;
         for (int i = 0; i < n; i++) {
             sum += x[off + i] * x[off + i];

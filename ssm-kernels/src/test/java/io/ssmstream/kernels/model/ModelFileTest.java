@@ -49,6 +49,21 @@ class ModelFileTest {
         assertArrayEquals(s1, s2);
     }
 
+    @Test
+    void savedFileKeepsTheTensorOrderSoTheSameModelGivesTheSameBytes(@TempDir Path dir) throws IOException {
+        SsmModel model = small(Arch.MAMBA);
+        Path path = dir.resolve("m.safetensors");
+        model.save(path);
+        assertEquals(java.util.List.copyOf(model.tensors().keySet()),
+                java.util.List.copyOf(SafetensorsFile.read(path).tensors().keySet()));
+        Path again = dir.resolve("again.safetensors");
+        SsmModel.load(path).save(again);
+        assertArrayEquals(java.nio.file.Files.readAllBytes(path), java.nio.file.Files.readAllBytes(again));
+        assertEquals(java.util.List.of("again.safetensors", "m.safetensors"),
+                java.nio.file.Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList(),
+                "no temporary files are left behind");
+    }
+
     private static String loadFailure(Map<String, Tensor> tensors, String configJson) {
         Map<String, String> meta = new LinkedHashMap<>();
         if (configJson != null) {
