@@ -56,6 +56,6 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{" + reason.code() + ": " + detail + " at " + topic + "/" + partition + "@" + offset + "}";
+        return "DeadLetter{" + (reason == null ? null : reason.code()) + ": " + detail + " at " + topic + "/" + partition + "@" + offset + "}";
     }
 }

@@ -1,6 +1,7 @@
 package io.ssmstream.connectors.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmstream.connectors.time.TimestampParser;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Trailing content after the object ({@code {..} garbage}, {@code {..}}}) makes the record malformed. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final int expectedValues;
 
