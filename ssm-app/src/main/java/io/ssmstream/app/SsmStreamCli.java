@@ -25,7 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = SsmStreamCli.Version.class,
         description = "Real-time state-space-model (Mamba, S4D, LRU) forecasting.",
-        subcommands = {ReplayCommand.class, InitCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, KafkaCommand.class, ProduceCommand.class, ReplayCommand.class,
+            InitCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error", "2:bad arguments, input file or model file"})
 public final class SsmStreamCli implements Callable<Integer> {
@@ -90,7 +91,7 @@ public final class SsmStreamCli implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        err.println(errorLine("missing command: replay or init (see 'ssm-stream --help')"));
+        err.println(errorLine("missing command (see 'ssm-stream --help')"));
         err.flush();
         return EXIT_USER_ERROR;
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssmstream.app.input.TimestampParser;
+import io.ssmstream.connectors.time.TimestampParser;
 import io.ssmstream.kernels.model.Arch;
 import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.ModelInitializer;

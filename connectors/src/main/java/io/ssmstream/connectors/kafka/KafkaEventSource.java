@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
@@ -40,6 +41,7 @@ public final class KafkaEventSource {
         private String topic;
         private String groupId = DEFAULT_GROUP_ID;
         private StartingOffsets startingOffsets = StartingOffsets.EARLIEST;
+        private boolean bounded;
         private int expectedValues;
         private final Properties extra = new Properties();
 
@@ -59,6 +61,15 @@ public final class KafkaEventSource {
         }
 
         /** Consumer group id; default {@value KafkaEventSource#DEFAULT_GROUP_ID}. */
+        /**
+         * Stop at the offsets that are the latest when the job starts (a backfill; tests): the job then
+         * finishes, and its end of input flushes every event still waiting for the watermark. Default: unbounded.
+         */
+        public Builder bounded(boolean bounded) {
+            this.bounded = bounded;
+            return this;
+        }
+
         public Builder groupId(String groupId) {
             this.groupId = ClientProperties.requireText(groupId, "groupId");
             return this;
@@ -115,14 +126,17 @@ public final class KafkaEventSource {
          */
         public KafkaSource<ParsedRecord> build() {
             Properties props = consumerProperties();
-            return KafkaSource.<ParsedRecord>builder()
+            KafkaSourceBuilder<ParsedRecord> builder = KafkaSource.<ParsedRecord>builder()
                     .setProperties(props)
                     .setBootstrapServers(bootstrapServers)
                     .setGroupId(groupId)
                     .setTopics(topic)
                     .setStartingOffsets(offsetsInitializer(startingOffsets))
-                    .setDeserializer(new EventDeserializationSchema(new EventParser(expectedValues)))
-                    .build();
+                    .setDeserializer(new EventDeserializationSchema(new EventParser(expectedValues)));
+            if (bounded) {
+                builder.setBounded(OffsetsInitializer.latest());
+            }
+            return builder.build();
         }
 
         private void requireSet() {

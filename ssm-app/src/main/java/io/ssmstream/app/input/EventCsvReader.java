@@ -1,5 +1,6 @@
 package io.ssmstream.app.input;
 
+import io.ssmstream.connectors.time.TimestampParser;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
@@ -115,7 +116,7 @@ public final class EventCsvReader implements Closeable {
     }
 
     private static boolean looksLikeData(List<String> fields) {
-        if (fields.size() < 2 || !TimestampParser.isTimestamp(fields.get(0))) {
+        if (fields.size() < 2 || !isTimestamp(fields.get(0))) {
             return false;
         }
         for (int i = 1; i < fields.size(); i++) {
@@ -239,6 +240,15 @@ public final class EventCsvReader implements Closeable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isTimestamp(String text) {
+        try {
+            TimestampParser.parseMicros(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }

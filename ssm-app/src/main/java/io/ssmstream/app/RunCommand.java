@@ -1,0 +1,119 @@
+package io.ssmstream.app;
+
+import io.ssmstream.app.job.JobSettings;
+import io.ssmstream.app.job.KafkaForecastJob;
+import io.ssmstream.app.job.KafkaJobSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ssm-stream run}: the forecasting job on Kafka. On an embedded Flink MiniCluster when started from the
+ * command line; the same jar and main class submit to a cluster with
+ * {@code flink run -c io.ssmstream.app.SsmStreamCli ssm-stream.jar run ...}.
+ */
+@Command(name = "run", sortOptions = false,
+        description = {"Run the forecasting job: Kafka input topic -> per-stream SSM forecasts -> output topic,",
+            "bad records -> dead-letter topic. Embedded Flink by default; under 'flink run' on the cluster."})
+final class RunCommand extends CliCommand {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--input-topic", required = true, description = "Topic of JSON sensor events.")
+    String inputTopic;
+
+    @Option(names = "--output-topic", required = true, description = "Topic for forecasts and anomaly scores.")
+    String outputTopic;
+
+    @Option(names = "--dlq-topic", required = true, description = "Dead-letter topic for records that can't be used.")
+    String dlqTopic;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file (.safetensors).")
+    Path model;
+
+    @Option(names = "--group-id", defaultValue = "ssm-stream", description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--starting-offsets", defaultValue = "earliest",
+            description = "earliest, latest or committed, when no checkpoint is restored (default: ${DEFAULT-VALUE}).")
+    String startingOffsets;
+
+    @Option(names = "--bounded",
+            description = "Stop at the offsets that are the latest when the job starts (backfills, tests).")
+    boolean bounded;
+
+    @Option(names = "--parallelism", description = "Job parallelism (default: the environment's).")
+    Integer parallelism;
+
+    @Option(names = "--state-backend", defaultValue = "hashmap",
+            description = "hashmap or rocksdb (default: ${DEFAULT-VALUE}).")
+    String stateBackend;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "Checkpoint directory, e.g. file:///var/ssm/checkpoints (default: JobManager memory).")
+    String checkpointDir;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Checkpoint interval; output becomes visible to read_committed readers at each (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--at-least-once", description = "Non-transactional output (duplicates possible after a failure).")
+    boolean atLeastOnce;
+
+    @Option(names = "--out-of-orderness", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How late an event may arrive and still be applied in order (default: ${DEFAULT-VALUE}).")
+    Duration outOfOrderness;
+
+    @Option(names = "--idle-ttl", defaultValue = "7d", converter = DurationConverter.class,
+            description = "Drop a stream's state after this long without events (default: ${DEFAULT-VALUE}).")
+    Duration idleTtl;
+
+    @Option(names = "--idle-partition-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "A partition without records this long stops holding the watermark (default: ${DEFAULT-VALUE}).")
+    Duration idlePartitionTimeout;
+
+    @Option(names = "--anomaly-threshold", defaultValue = "0.99",
+            description = "Score counted as an anomaly in the metrics (default: ${DEFAULT-VALUE}).")
+    double anomalyThreshold;
+
+    KafkaJobSpec spec() {
+        JobSettings settings = JobSettings.builder().outOfOrderness(outOfOrderness).idleTtl(idleTtl)
+                .idlePartitionTimeout(idlePartitionTimeout).anomalyThreshold(anomalyThreshold).build();
+        return new KafkaJobSpec(kafka.bootstrapServers, inputTopic, outputTopic, dlqTopic, model, groupId,
+                startingOffsets, bounded, !atLeastOnce, null, kafka.clientProperties(), parallelism, stateBackend,
+                checkpointDir, checkpointInterval, settings);
+    }
+
+    @Override
+    protected int run() throws Exception {
+        KafkaJobSpec spec = spec();
+        StreamExecutionEnvironment env = KafkaForecastJob.environment(spec);
+        KafkaForecastJob.wire(env, spec);
+        err().println("ssm-stream: running the forecasting job: " + inputTopic + " -> " + outputTopic + " (dead letters: "
+                + dlqTopic + ")");
+        err().flush();
+        env.execute("ssm-stream " + inputTopic + " -> " + outputTopic);
+        return SsmStreamCli.EXIT_OK;
+    }
+
+    /** Durations as Flink writes them: {@code 500ms}, {@code 5s}, {@code 10min}, {@code 7d}. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return TimeUtils.parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value
+                        + "' is not a duration (e.g. 500ms, 5s, 10min, 2h, 7d)");
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.ssmstream.app.job;
+
+import io.ssmstream.connectors.event.DeadLetter;
+import io.ssmstream.connectors.event.ForecastRecord;
+import io.ssmstream.connectors.event.ParsedRecord;
+import io.ssmstream.connectors.kafka.KafkaEventSource;
+import io.ssmstream.connectors.kafka.KafkaSinks;
+import io.ssmstream.connectors.kafka.StartingOffsets;
+import io.ssmstream.operators.ModelArtifact;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The forecasting job on Kafka: input topic -> {@link ForecastJob} -> output and dead-letter topics, with
+ * checkpoints and exactly-once (transactional) output. {@link StreamExecutionEnvironment#getExecutionEnvironment}
+ * makes it run on an embedded MiniCluster from the command line and on the cluster under {@code flink run}.
+ */
+public final class KafkaForecastJob {
+
+    private KafkaForecastJob() {
+    }
+
+    /** The pipeline configuration: state backend, checkpoints, and no generic (Kryo) types. */
+    public static Configuration configuration(KafkaJobSpec spec) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, spec.stateBackend());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, spec.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (spec.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, spec.checkpointDir());
+        }
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    public static StreamExecutionEnvironment environment(KafkaJobSpec spec) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(spec));
+        if (spec.parallelism() != null) {
+            env.setParallelism(spec.parallelism());
+        }
+        return env;
+    }
+
+    /** Adds the job to {@code env}; the model is read and validated here, on the client. */
+    public static void wire(StreamExecutionEnvironment env, KafkaJobSpec spec) {
+        ModelArtifact model = ModelArtifact.fromFile(spec.model());
+        KafkaSource<ParsedRecord> source = KafkaEventSource.builder()
+                .bootstrapServers(spec.bootstrapServers())
+                .topic(spec.inputTopic())
+                .groupId(spec.groupId())
+                .startingOffsets(StartingOffsets.parse(spec.startingOffsets()))
+                .bounded(spec.bounded())
+                .expectedValues(model.load().config().dInput())
+                .properties(spec.kafkaProperties())
+                .build();
+        DeliveryGuarantee guarantee = spec.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+        KafkaSink<ForecastRecord> forecasts = KafkaSinks.forecasts()
+                .bootstrapServers(spec.bootstrapServers()).topic(spec.outputTopic())
+                .deliveryGuarantee(guarantee).transactionalIdPrefix(spec.transactionalIdPrefix())
+                .properties(spec.kafkaProperties()).build();
+        KafkaSink<DeadLetter> deadLetters = KafkaSinks.deadLetters()
+                .bootstrapServers(spec.bootstrapServers()).topic(spec.deadLetterTopic())
+                .deliveryGuarantee(guarantee).transactionalIdPrefix(spec.transactionalIdPrefix() + "-dlq")
+                .properties(spec.kafkaProperties()).build();
+        DataStream<ParsedRecord> input = env
+                .fromSource(source, ForecastJob.watermarks(spec.settings()), "kafka " + spec.inputTopic())
+                .uid(ForecastJob.SOURCE_UID);
+        ForecastJob.build(input, forecasts, deadLetters, model, spec.settings());
+    }
+}

@@ -1,0 +1,62 @@
+package io.ssmstream.app.job;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Everything {@link KafkaForecastJob} needs to run against Kafka. Defaults: group id {@code ssm-stream},
+ * earliest offsets, unbounded, exactly-once output, HashMap state backend, checkpoints every 10 s (to the
+ * configured directory, else the JobManager's memory), transactional id prefix {@code ssm-stream-<output topic>}.
+ */
+public record KafkaJobSpec(
+        String bootstrapServers,
+        String inputTopic,
+        String outputTopic,
+        String deadLetterTopic,
+        Path model,
+        String groupId,
+        String startingOffsets,
+        boolean bounded,
+        boolean exactlyOnce,
+        String transactionalIdPrefix,
+        Properties kafkaProperties,
+        Integer parallelism,
+        String stateBackend,
+        String checkpointDir,
+        Duration checkpointInterval,
+        JobSettings settings) {
+
+    public KafkaJobSpec {
+        requireText(bootstrapServers, "bootstrap servers");
+        requireText(inputTopic, "input topic");
+        requireText(outputTopic, "output topic");
+        requireText(deadLetterTopic, "dead-letter topic");
+        if (model == null) {
+            throw new IllegalArgumentException("a model file is required");
+        }
+        groupId = groupId == null ? "ssm-stream" : groupId;
+        startingOffsets = startingOffsets == null ? "earliest" : startingOffsets;
+        transactionalIdPrefix = transactionalIdPrefix == null ? "ssm-stream-" + outputTopic : transactionalIdPrefix;
+        kafkaProperties = kafkaProperties == null ? new Properties() : kafkaProperties;
+        if (parallelism != null && parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        stateBackend = stateBackend == null ? "hashmap" : stateBackend.toLowerCase(Locale.ROOT);
+        if (!stateBackend.equals("hashmap") && !stateBackend.equals("rocksdb")) {
+            throw new IllegalArgumentException("state backend must be hashmap or rocksdb, got " + stateBackend);
+        }
+        checkpointInterval = checkpointInterval == null ? Duration.ofSeconds(10) : checkpointInterval;
+        if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointInterval);
+        }
+        settings = settings == null ? JobSettings.defaults() : settings;
+    }
+
+    private static void requireText(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("the " + what + " must be given");
+        }
+    }
+}
