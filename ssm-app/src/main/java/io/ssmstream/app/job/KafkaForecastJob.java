@@ -42,7 +42,9 @@ public final class KafkaForecastJob {
     }
 
     public static StreamExecutionEnvironment environment(KafkaJobSpec spec) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(spec));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // configure() applies the options whichever context made the environment (CLI, flink run, tests).
+        env.configure(configuration(spec));
         if (spec.parallelism() != null) {
             env.setParallelism(spec.parallelism());
         }
