@@ -1,5 +1,8 @@
 package io.ssmstream.app.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.ssmstream.app.job.ForecastJob;
 import io.ssmstream.app.job.JobSettings;
 import io.ssmstream.connectors.event.DeadLetter;
@@ -9,6 +12,11 @@ import io.ssmstream.connectors.json.DeadLetterJson;
 import io.ssmstream.connectors.json.ForecastJson;
 import io.ssmstream.connectors.kafka.KafkaEventSource;
 import io.ssmstream.connectors.kafka.KafkaSinks;
+import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.stream.ForecasterState;
+import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.ModelArtifact;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +35,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,6 +53,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class EndToEndScenario {
     private EndToEndScenario() {
+    }
+
+    static void createTopics(String bootstrap, int partitions, String... names) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String name : names) {
+                topics.add(new NewTopic(name, partitions, (short) 1));
+            }
+            admin.createTopics(topics).all().get();
+        }
     }
 
     static void produce(String bootstrap, String topic, List<String> values) {
@@ -116,6 +139,22 @@ final class EndToEndScenario {
         return out;
     }
 
+    /** Every stream's forecasts, scores and stds equal the kernels' applied to the same events in time order. */
+    static void assertForecastsMatchKernels(SsmModel model, List<ForecastRecord> out, int perStream) {
+        StreamForecaster reference = new StreamForecaster(model, KernelOpsProvider.get(), new GaussianTailScorer());
+        for (String stream : List.of("pump-1", "pump-2", "pump-3")) {
+            ForecasterState state = reference.newState();
+            List<ForecastRecord> records = out.stream().filter(r -> r.stream.equals(stream)).toList();
+            assertEquals(perStream, records.size(), stream);
+            for (ForecastRecord r : records) {
+                double score = reference.step(state, r.ts * 1000, r.values);
+                assertArrayEquals(state.forecastMean(), r.forecast, stream + " @" + r.ts);
+                assertArrayEquals(state.forecastStd(), r.std, stream + " @" + r.ts);
+                assertEquals(score, r.anomalyScore, stream + " @" + r.ts);
+            }
+        }
+    }
+
     /**
      * Runs the job over the whole input topic (bounded) with checkpoints every 200 ms and restarts on failure;
      * {@code tap} is applied to the parsed input (to inject a failure).
@@ -133,7 +172,8 @@ final class EndToEndScenario {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(conf);
         env.setParallelism(parallelism);
-        JobSettings settings = JobSettings.builder().idlePartitionTimeout(Duration.ofSeconds(1)).build();
+        // Every partition has data: no idleness needed to advance the watermark.
+        JobSettings settings = JobSettings.builder().idlePartitionTimeout(Duration.ofMinutes(5)).build();
         String prefix = "e2e-" + UUID.randomUUID();
         DataStream<ParsedRecord> input = env.fromSource(KafkaEventSource.builder().bootstrapServers(bootstrap)
                         .topic(in).groupId(prefix).bounded(true).expectedValues(1).build(),

@@ -1,6 +1,5 @@
 package io.ssmstream.app.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +10,6 @@ import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.kafka.EmbeddedKafka;
 import io.ssmstream.kernels.model.Arch;
 import io.ssmstream.kernels.model.SsmModel;
-import io.ssmstream.kernels.simd.KernelOpsProvider;
-import io.ssmstream.kernels.stream.ForecasterState;
-import io.ssmstream.kernels.stream.GaussianTailScorer;
-import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.kernels.testing.RandomModels;
 import io.ssmstream.operators.ModelArtifact;
 import java.io.ByteArrayOutputStream;
@@ -74,18 +69,7 @@ class KafkaEndToEndITCase {
     void jsonInForecastsOutEqualTheKernelsAndBadRecordsAreDeadLettered() throws Exception {
         List<ForecastRecord> out = run("plain", s -> s, 150);
         assertEquals(450, out.size());
-        StreamForecaster reference = new StreamForecaster(MODEL, KernelOpsProvider.get(), new GaussianTailScorer());
-        for (String stream : List.of("pump-1", "pump-2", "pump-3")) {
-            ForecasterState state = reference.newState();
-            List<ForecastRecord> records = out.stream().filter(r -> r.stream.equals(stream)).toList();
-            assertEquals(150, records.size());
-            for (ForecastRecord r : records) {
-                double score = reference.step(state, r.ts * 1000, r.values);
-                assertArrayEquals(state.forecastMean(), r.forecast, stream + " @" + r.ts);
-                assertArrayEquals(state.forecastStd(), r.std);
-                assertEquals(score, r.anomalyScore);
-            }
-        }
+        EndToEndScenario.assertForecastsMatchKernels(MODEL, out, 150);
     }
 
     /**
@@ -100,6 +84,8 @@ class KafkaEndToEndITCase {
                 .setParallelism(1).name("fail once"), 400);
         assertTrue(EndToEndScenario.FailOnceAfter.FAILED.get(), "the failure was injected");
         assertEquals(1200, clean.size());
+        assertEquals(clean.size(), recovered.size(), () -> "missing after recovery: " + clean.stream()
+                .filter(r -> !recovered.contains(r)).map(r -> r.stream + "@" + r.ts + "#" + r.events).toList());
         assertEquals(clean, recovered);
     }
 
