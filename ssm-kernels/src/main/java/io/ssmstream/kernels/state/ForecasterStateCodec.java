@@ -2,15 +2,9 @@ package io.ssmstream.kernels.state;
 
 import io.ssmstream.kernels.model.StreamState;
 import io.ssmstream.kernels.stream.ForecasterState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Versioned byte format of a {@link ForecasterState}; Flink's state serializer delegates here.
@@ -87,22 +81,10 @@ public final class ForecasterStateCodec {
     }
 
     public static byte[] toBytes(ForecasterState state) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(state, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return CodecBytes.toBytes(state, ForecasterStateCodec::write);
     }
 
     public static ForecasterState fromBytes(byte[] bytes) {
-        try {
-            return read(new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (EOFException e) {
-            throw new StreamStateCodec.StateFormatException("truncated forecaster state: " + bytes.length + " bytes");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CodecBytes.fromBytes(bytes, ForecasterStateCodec::read, "forecaster state");
     }
 }

@@ -1,15 +1,9 @@
 package io.ssmstream.kernels.state;
 
 import io.ssmstream.kernels.model.StreamState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Versioned byte format of a {@link StreamState}, independent of any Flink serializer (which delegates here),
@@ -90,23 +84,11 @@ public final class StreamStateCodec {
     }
 
     public static byte[] toBytes(StreamState state) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(state, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return CodecBytes.toBytes(state, StreamStateCodec::write);
     }
 
     public static StreamState fromBytes(byte[] bytes) {
-        try {
-            return read(new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (EOFException e) {
-            throw new StateFormatException("truncated state: " + bytes.length + " bytes");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CodecBytes.fromBytes(bytes, StreamStateCodec::read, "state");
     }
 
     /** Bytes that are not a readable stream state. */
