@@ -19,6 +19,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.server.common.TransactionVersion;
 
 /**
  * A real Kafka broker in this JVM: one KRaft node that is both broker and controller, with its data in a temporary
@@ -48,6 +51,17 @@ import org.apache.kafka.common.test.TestKitNodes;
 public final class EmbeddedKafka implements AutoCloseable {
     /** Name of the extra listener bound to {@link Builder#port(int)}. */
     public static final String FIXED_LISTENER = "FIXED";
+
+    /**
+     * The latest production metadata version, with transactions at version 1. Transaction version 2 (KIP-890, an
+     * epoch bump at every commit) breaks Flink's KafkaSink recovery: after a failure it re-commits the transactions
+     * of the restored checkpoint with the epoch it snapshotted, the broker fences that, and those records are
+     * lost to read_committed readers (seen here in the failure test; flink-connector-kafka 5.0.0-2.2).
+     */
+    private static final BootstrapMetadata BOOTSTRAP_METADATA = BootstrapMetadata.fromVersions(
+            MetadataVersion.LATEST_PRODUCTION,
+            Map.of(TransactionVersion.FEATURE_NAME, TransactionVersion.TV_1.featureLevel()),
+            "ssm-stream embedded broker");
     /** Broker-side limit on producers' {@code transaction.timeout.ms}; above the sinks' 15 min default. */
     public static final Duration TRANSACTION_MAX_TIMEOUT = Duration.ofHours(1);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
@@ -203,6 +217,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             KafkaClusterTestKit cluster = null;
             try {
                 KafkaClusterTestKit.Builder kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setBootstrapMetadata(BOOTSTRAP_METADATA)
                         .setCombined(true)
                         .setNumBrokerNodes(1)
                         .setNumControllerNodes(1)

@@ -108,6 +108,9 @@ class KafkaEndToEndITCase {
         EndToEndScenario.runJob(bootstrap, "replay-in", "replay-out", "replay-dead", ModelArtifact.fromFile(model), 2,
                 s -> s);
         List<ForecastRecord> job = EndToEndScenario.forecasts(bootstrap, "replay-out", 300);
+        List<String> dead = EndToEndScenario.deadLetters(bootstrap, "replay-dead", 0).stream()
+                .map(d -> d.reason + ": " + d.detail).toList();
+        assertEquals(List.of(), dead, "a clean, ordered series has no dead letters");
         Path replayed = dir.resolve("replayed.csv");
         assertEquals(0, SsmStreamCli.newCommandLine().execute("replay", "--model", model.toString(), "--input",
                 csv.toString(), "--output", replayed.toString()));
