@@ -6,22 +6,52 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.Locale;
 
 /**
- * The chunked form of a diagonal linear recurrence x_t = a_t ∘ x_{t-1} + b_t, a_t = exp(l_t).
+ * The chunked form of a diagonal linear recurrence x_t = a_t ∘ x_{t-1} + b_t, a_t = exp(l_t), over a whole
+ * window at once.
  *
- * <p>The window is cut into chunks of T steps. Within a chunk, with c_t = l_1 + … + l_t (a cumulative sum),
+ * <p>The window is cut into C chunks of T steps. Within a chunk, with c_t = l_1 + … + l_t (a cumulative sum)
+ * and h the state before the chunk,
  * <pre>
- *   x_t = Σ_{s ≤ t} exp(c_t - c_s) b_s  +  exp(c_t) h          (h: the state before the chunk)
+ *   x_t = Σ_{s ≤ t} exp(c_t - c_s) b_s  +  exp(c_t) h
  * </pre>
- * The first term is a (T × T) lower-triangular decay matrix times the chunk's inputs, for all chunks, state
- * elements and batch rows at once (one batched matrix product). Only the chunk states h are carried
- * sequentially, one small step per chunk. Every decay factor is exp of a non-positive real part (the mask is
- * applied before exp), so nothing overflows whatever the gaps; see {@link #MIN_LOG_DECAY}. Complex phases are reduced to [-π, π] per step
- * before the cumulative sum, which keeps float32 phase differences accurate.
+ * The first term (each chunk started from zero) is computed for all chunks, batch rows and state elements at
+ * once, in one of two ways ({@link Intra}); then only the chunk states h are carried sequentially, one small
+ * step per chunk, and the second term is added for all steps at once. Work is O(L) batched operations of
+ * size B·S·L/T plus O(L/T) carry steps, instead of L tiny steps.
+ *
+ * <p>Decay factors are exp of non-positive real parts (the decay matrix is masked before exp), so nothing
+ * overflows whatever the gaps; per-step log-decays are floored at {@link #MIN_LOG_DECAY}. Complex phases
+ * are reduced to [-π, π] per step before the cumulative sum, which keeps float32 phase sums small.
  */
 public final class ChunkedScan implements DiagonalScan {
-    /** Default chunk length; see the module README for the measurements behind it. */
+
+    /** How the within-chunk term is computed. */
+    public enum Intra {
+        /**
+         * The (T × T) lower-triangular decay matrix exp(c_t - c_s) (masked above the diagonal) times the chunk's
+         * inputs, one batched matrix product. Materialises B·S·L·T decay factors: the GPU-style form, memory
+         * bound on a CPU when there are many state elements per step (Mamba: d_inner · d_state).
+         */
+        MATRIX,
+        /**
+         * The recurrence itself, T steps, each one batched over all C chunks at once (B·S·L/T elements per
+         * operation): O(B·S·L) work in total, the fastest form on a CPU (see the module README).
+         */
+        RECURRENT;
+
+        public static Intra parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TrainingDataException("--scan must be recurrent or matrix, got " + s);
+            }
+        }
+    }
+
+    /** Default chunk length: about √L for the default window of 256, measured fastest (module README). */
     public static final int DEFAULT_CHUNK = 16;
     /**
      * Per-step log-decays below this are raised to it: e^-20 ≈ 2·10⁻⁹ is a complete reset at float32
@@ -32,30 +62,56 @@ public final class ChunkedScan implements DiagonalScan {
     private static final double TWO_PI = 2 * Math.PI;
 
     private final int chunk;
+    private final Intra intra;
 
     public ChunkedScan(int chunk) {
+        this(chunk, Intra.RECURRENT);
+    }
+
+    public ChunkedScan(int chunk, Intra intra) {
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk must be positive, got " + chunk);
         }
         this.chunk = chunk;
+        this.intra = intra;
     }
 
     public int chunk() {
         return chunk;
     }
 
+    public Intra intra() {
+        return intra;
+    }
+
     @Override
     public NDArray real(NDArray logA, NDArray b) {
         Layout g = new Layout(logA.getShape(), chunk);
-        NDArray cum = g.toChunks(logA.maximum(MIN_LOG_DECAY)).cumSum(3); // (B, C, S, T)
-        NDArray bc = g.toChunks(b);                                     // (B, C, S, T)
-        NDArray decay = masked(g, differences(cum)).exp();              // (B, C, S, T, T) [t, s]
-        NDArray intra = decay.matMul(bc.expandDims(4)).squeeze(4);      // (B, C, S, T)
-        if (g.chunks == 1) {
-            return g.fromChunks(intra);
+        NDArray l = g.toChunks(logA.maximum(MIN_LOG_DECAY));            // (B, C, T, S)
+        NDArray bc = g.toChunks(b);
+        NDArray cum = l.cumSum(2);
+        NDArray within;
+        if (intra == Intra.MATRIX) {
+            NDArray cumT = cum.transpose(0, 1, 3, 2);                   // (B, C, S, T)
+            NDArray decay = masked(g, differences(cumT)).exp();         // (B, C, S, T, T) [t, s]
+            within = decay.matMul(bc.transpose(0, 1, 3, 2).expandDims(4)).squeeze(4).transpose(0, 1, 3, 2);
+        } else {
+            NDArray a = l.exp();
+            NDList xs = new NDList(g.t);
+            NDArray x = null;
+            for (int t = 0; t < g.t; t++) {
+                NDIndex at = new NDIndex(":, :, {}", t);
+                x = x == null ? bc.get(at) : a.get(at).mul(x).add(bc.get(at));
+                xs.add(x);
+            }
+            within = NDArrays.stack(xs, 2);                               // (B, C, T, S)
         }
-        NDArray total = cum.get(new NDIndex(":, :, :, -1")).exp();      // (B, C, S): decay over each chunk
-        NDArray last = intra.get(new NDIndex(":, :, :, -1"));           // (B, C, S): chunk's own end state
+        if (g.chunks == 1) {
+            return g.fromChunks(within);
+        }
+        NDIndex lastStep = new NDIndex(":, :, -1");
+        NDArray total = cum.get(lastStep).exp();                          // (B, C, S): decay over each chunk
+        NDArray last = within.get(lastStep);                              // (B, C, S): chunk's own end state
         NDList before = new NDList(g.chunks);
         NDArray h = null;
         for (int c = 0; c < g.chunks; c++) {
@@ -65,33 +121,67 @@ public final class ChunkedScan implements DiagonalScan {
                 h = h == null ? own : total.get(new NDIndex(":, {}", c)).mul(h).add(own);
             }
         }
-        NDArray hb = NDArrays.stack(before, 1).expandDims(3);          // (B, C, S, 1)
-        return g.fromChunks(intra.add(cum.exp().mul(hb)));
+        NDArray hb = NDArrays.stack(before, 1).expandDims(2);            // (B, C, 1, S)
+        return g.fromChunks(within.add(cum.exp().mul(hb)));
     }
 
     @Override
     public NDArray[] complex(NDArray logARe, NDArray logAIm, NDArray bRe, NDArray bIm) {
         Layout g = new Layout(logARe.getShape(), chunk);
-        NDArray cumRe = g.toChunks(logARe.maximum(MIN_LOG_DECAY)).cumSum(3); // (B, C, S, T)
-        NDArray cumIm = g.toChunks(centred(logAIm)).cumSum(3);
-        NDArray br = g.toChunks(bRe).expandDims(4);                     // (B, C, S, T, 1)
-        NDArray bi = g.toChunks(bIm).expandDims(4);
-        NDArray magnitude = masked(g, differences(cumRe)).exp();        // (B, C, S, T, T)
-        NDArray phase = differences(cumIm);
-        NDArray dr = magnitude.mul(phase.cos());
-        NDArray di = magnitude.mul(phase.sin());
-        NDArray intraRe = dr.matMul(br).sub(di.matMul(bi)).squeeze(4); // (B, C, S, T)
-        NDArray intraIm = dr.matMul(bi).add(di.matMul(br)).squeeze(4);
-        if (g.chunks == 1) {
-            return new NDArray[] {g.fromChunks(intraRe), g.fromChunks(intraIm)};
+        NDArray lr = g.toChunks(logARe.maximum(MIN_LOG_DECAY));          // (B, C, T, S)
+        NDArray li = g.toChunks(centred(logAIm));
+        NDArray br = g.toChunks(bRe);
+        NDArray bi = g.toChunks(bIm);
+        NDArray cumRe = lr.cumSum(2);
+        NDArray cumIm = li.cumSum(2);
+        NDArray withinRe;
+        NDArray withinIm;
+        if (intra == Intra.MATRIX) {
+            NDArray magnitude = masked(g, differences(cumRe.transpose(0, 1, 3, 2))).exp(); // (B, C, S, T, T)
+            NDArray phase = differences(cumIm.transpose(0, 1, 3, 2));
+            NDArray dr = magnitude.mul(phase.cos());
+            NDArray di = magnitude.mul(phase.sin());
+            NDArray brT = br.transpose(0, 1, 3, 2).expandDims(4);         // (B, C, S, T, 1)
+            NDArray biT = bi.transpose(0, 1, 3, 2).expandDims(4);
+            withinRe = dr.matMul(brT).sub(di.matMul(biT)).squeeze(4).transpose(0, 1, 3, 2);
+            withinIm = dr.matMul(biT).add(di.matMul(brT)).squeeze(4).transpose(0, 1, 3, 2);
+        } else {
+            NDArray mag = lr.exp();
+            NDArray ar = mag.mul(li.cos());
+            NDArray ai = mag.mul(li.sin());
+            NDList res = new NDList(g.t);
+            NDList ims = new NDList(g.t);
+            NDArray xr = null;
+            NDArray xi = null;
+            for (int t = 0; t < g.t; t++) {
+                NDIndex at = new NDIndex(":, :, {}", t);
+                if (xr == null) {
+                    xr = br.get(at);
+                    xi = bi.get(at);
+                } else {
+                    NDArray art = ar.get(at);
+                    NDArray ait = ai.get(at);
+                    NDArray nr = art.mul(xr).sub(ait.mul(xi)).add(br.get(at));
+                    NDArray ni = art.mul(xi).add(ait.mul(xr)).add(bi.get(at));
+                    xr = nr;
+                    xi = ni;
+                }
+                res.add(xr);
+                ims.add(xi);
+            }
+            withinRe = NDArrays.stack(res, 2);
+            withinIm = NDArrays.stack(ims, 2);
         }
-        NDIndex lastStep = new NDIndex(":, :, :, -1");
-        NDArray totalMag = cumRe.get(lastStep).exp();                   // (B, C, S)
+        if (g.chunks == 1) {
+            return new NDArray[] {g.fromChunks(withinRe), g.fromChunks(withinIm)};
+        }
+        NDIndex lastStep = new NDIndex(":, :, -1");
+        NDArray totalMag = cumRe.get(lastStep).exp();                     // (B, C, S)
         NDArray totalPhase = cumIm.get(lastStep);
         NDArray totalRe = totalMag.mul(totalPhase.cos());
         NDArray totalIm = totalMag.mul(totalPhase.sin());
-        NDArray lastRe = intraRe.get(lastStep);
-        NDArray lastIm = intraIm.get(lastStep);
+        NDArray lastRe = withinRe.get(lastStep);
+        NDArray lastIm = withinIm.get(lastStep);
         NDList beforeRe = new NDList(g.chunks);
         NDList beforeIm = new NDList(g.chunks);
         NDArray hr = null;
@@ -122,13 +212,13 @@ public final class ChunkedScan implements DiagonalScan {
                 }
             }
         }
-        NDArray hbr = NDArrays.stack(beforeRe, 1).expandDims(3);       // (B, C, S, 1)
-        NDArray hbi = NDArrays.stack(beforeIm, 1).expandDims(3);
-        NDArray fromStartMag = cumRe.exp();                             // (B, C, S, T)
-        NDArray fr = fromStartMag.mul(cumIm.cos());
-        NDArray fi = fromStartMag.mul(cumIm.sin());
-        NDArray xr = intraRe.add(fr.mul(hbr)).sub(fi.mul(hbi));
-        NDArray xi = intraIm.add(fr.mul(hbi)).add(fi.mul(hbr));
+        NDArray hbr = NDArrays.stack(beforeRe, 1).expandDims(2);         // (B, C, 1, S)
+        NDArray hbi = NDArrays.stack(beforeIm, 1).expandDims(2);
+        NDArray fromStart = cumRe.exp();                                  // (B, C, T, S)
+        NDArray fr = fromStart.mul(cumIm.cos());
+        NDArray fi = fromStart.mul(cumIm.sin());
+        NDArray xr = withinRe.add(fr.mul(hbr)).sub(fi.mul(hbi));
+        NDArray xi = withinIm.add(fr.mul(hbi)).add(fi.mul(hbr));
         return new NDArray[] {g.fromChunks(xr), g.fromChunks(xi)};
     }
 
@@ -138,7 +228,7 @@ public final class ChunkedScan implements DiagonalScan {
         return p.sub(p.gt(Math.PI).toType(p.getDataType(), false).mul(TWO_PI));
     }
 
-    /** d[..., t, s] = cum[..., t] - cum[..., s], (B, C, S, T, T). */
+    /** d[..., t, s] = cum[..., t] - cum[..., s], (B, C, S, T, T), from cum (B, C, S, T). */
     private static NDArray differences(NDArray cum) {
         return cum.expandDims(4).sub(cum.expandDims(3));
     }
@@ -158,7 +248,7 @@ public final class ChunkedScan implements DiagonalScan {
         return d.add(m.create(add, new Shape(g.t, g.t)).toDevice(d.getDevice(), false));
     }
 
-    /** Shapes for cutting (B, L, S) into (B, C, S, T) chunks, padding the end of time with zeros. */
+    /** Shapes for cutting (B, L, S) into (B, C, T, S) chunks, padding the end of time with zeros. */
     private static final class Layout {
         final long batch;
         final long length;
@@ -186,11 +276,11 @@ public final class ChunkedScan implements DiagonalScan {
                         x.getDevice());
                 p = x.concat(zeros, 1);
             }
-            return p.reshape(batch, chunks, t, states).transpose(0, 1, 3, 2);
+            return p.reshape(batch, chunks, t, states);
         }
 
         NDArray fromChunks(NDArray x) {
-            NDArray y = x.transpose(0, 1, 3, 2).reshape(batch, (long) chunks * t, states);
+            NDArray y = x.reshape(batch, (long) chunks * t, states);
             return (long) chunks * t > length ? y.get(new NDIndex(":, :{}", length)) : y;
         }
     }

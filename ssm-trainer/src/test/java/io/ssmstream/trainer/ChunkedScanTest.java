@@ -14,8 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ChunkedScanTest {
 
@@ -60,16 +59,17 @@ class ChunkedScanTest {
         return new float[][] {lr, li, br, bi};
     }
 
-    @ParameterizedTest(name = "chunk {0}")
-    @ValueSource(ints = {1, 7, 16, 64, 200})
-    void chunkedScanEqualsStepByStepRecurrenceForRealAndComplexDecays(int chunk) {
+    @ParameterizedTest(name = "{1} chunk {0}")
+    @CsvSource({"1,RECURRENT", "7,RECURRENT", "16,RECURRENT", "64,RECURRENT", "200,RECURRENT",
+            "1,MATRIX", "7,MATRIX", "16,MATRIX", "64,MATRIX", "200,MATRIX"})
+    void chunkedScanEqualsStepByStepRecurrenceForRealAndComplexDecays(int chunk, ChunkedScan.Intra intra) {
         int b = 2;
         int len = 101; // not a multiple of any chunk: the padded tail must not leak
         int s = 5;
         float[][] in = randomInputs(new Random(chunk), b * len * s);
         double[][] real = reference(in[0], null, in[2], null, b, len, s);
         double[][] complex = reference(in[0], in[1], in[2], in[3], b, len, s);
-        ChunkedScan scan = new ChunkedScan(chunk);
+        ChunkedScan scan = new ChunkedScan(chunk, intra);
         try (NDManager m = NDManager.newBaseManager()) {
             Shape shape = new Shape(b, len, s);
             float[] xr = scan.real(m.create(in[0], shape), m.create(in[2], shape)).toFloatArray();
@@ -88,9 +88,10 @@ class ChunkedScanTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Arch.class)
-    void chunkedModelMatchesSequentialReferenceInOutputsAndGradientsWithIrregularGaps(Arch arch) {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"MAMBA,RECURRENT", "S4D,RECURRENT", "LRU,RECURRENT", "MAMBA,MATRIX", "S4D,MATRIX", "LRU,MATRIX"})
+    void chunkedModelMatchesSequentialReferenceInOutputsAndGradientsWithIrregularGaps(Arch arch,
+                                                                                     ChunkedScan.Intra intra) {
         Random r = new Random(11);
         int b = 3;
         int len = 70;
@@ -107,7 +108,7 @@ class ChunkedScanTest {
         for (int i = 0; i < target.length; i++) {
             target[i] = (float) r.nextGaussian();
         }
-        Result chunked = run(arch, new ChunkedScan(16), u, tau, target, b, len, d);
+        Result chunked = run(arch, new ChunkedScan(16, intra), u, tau, target, b, len, d);
         Result sequential = run(arch, new SequentialScan(), u, tau, target, b, len, d);
         for (int i = 0; i < chunked.out.length; i++) {
             assertClose(sequential.out[i], chunked.out[i], 2e-5, arch + " output " + i);
