@@ -87,17 +87,6 @@ public final class SsmTrainingModel implements AutoCloseable {
         return out;
     }
 
-    /** Overwrites the parameters' values in place (shapes must match). */
-    public void restore(Map<String, Tensor> tensors) {
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            Tensor t = tensors.get(e.getKey());
-            if (t == null) {
-                throw new IllegalArgumentException("no tensor " + e.getKey());
-            }
-            e.getValue().set(t.data());
-        }
-    }
-
     /** A model file with the current weights, {@code config} (normalisation, time unit) and metadata. */
     public SsmModel toModel(ModelConfig withConfig, Map<String, String> metadata) {
         return SsmModel.of(withConfig, snapshot(), metadata);

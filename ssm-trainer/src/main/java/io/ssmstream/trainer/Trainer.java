@@ -166,11 +166,12 @@ public final class Trainer {
         Optimizer adam = Adam.builder().optLearningRateTracker(rate).optWeightDecays(0f).build();
         long limitNanos = (long) (o.maxMinutes * 60e9);
         try (NDManager root = NDManager.newBaseManager(device);
-             SsmTrainingModel model = SsmTrainingModel.fromModel(initial, root, new ChunkedScan(o.chunk))) {
+             SsmTrainingModel model = SsmTrainingModel.fromModel(initial, root, new ChunkedScan(o.chunk, o.scan))) {
             log.printf(Locale.ROOT, "training %s d_model=%d n_layers=%d d_state=%d on %s: %d events in %d series, "
-                            + "%d training windows of %d, %d validation windows%n", config.arch().configName(),
-                    config.dModel(), config.nLayers(), config.dState(), device, trainEvents, series.size(),
-                    trainWindows.size(), o.windowLength, evalWindows.size());
+                            + "%d training windows of %d, %d validation windows; %s scan, chunks of %d%n",
+                    config.arch().configName(), config.dModel(), config.nLayers(), config.dState(), device,
+                    trainEvents, series.size(), trainWindows.size(), o.windowLength, evalWindows.size(),
+                    o.scan.name().toLowerCase(Locale.ROOT), o.chunk);
             Map<String, Tensor> best = model.snapshot();
             double bestVal = Double.POSITIVE_INFINITY;
             double bestTrain = Double.NaN;
@@ -245,7 +246,6 @@ public final class Trainer {
                     break;
                 }
             }
-            model.restore(best);
             Instant now = Instant.now();
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put(VERSION, o.version != null ? o.version : "v" + VERSION_TIME.format(now));
@@ -263,7 +263,7 @@ public final class Trainer {
             if (o.initFrom != null && o.initFrom.metadata().get(VERSION) != null) {
                 meta.put(PARENT_VERSION, o.initFrom.metadata().get(VERSION));
             }
-            SsmModel trained = model.toModel(config, meta);
+            SsmModel trained = SsmModel.of(config, best, meta); // the best epoch's weights
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             return new Result(trained, bestTrain, bestVal, bestEpoch, epoch,
                     trainNanos == 0 ? 0 : trainedEvents / (trainNanos / 1e9), device.toString(), seconds, stop);

@@ -154,6 +154,11 @@ public final class TrainerCli implements Callable<Integer> {
                 description = "Chunk length of the parallel scan (default: ${DEFAULT-VALUE}).")
         int chunk;
 
+        @Option(names = "--scan", paramLabel = "recurrent|matrix", defaultValue = "recurrent",
+                description = "Within-chunk form of the scan: recurrent (fastest on a CPU) or matrix (decay matrix,"
+                        + " GPU style) (default: ${DEFAULT-VALUE}).")
+        String scan;
+
         @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Initialisation and shuffling seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
@@ -177,7 +182,7 @@ public final class TrainerCli implements Callable<Integer> {
                 throw new TrainingDataException(this.out + ": directory " + parent + " does not exist");
             }
             TrainingOptions o = new TrainingOptions().epochs(epochs).maxMinutes(maxMinutes).patience(patience)
-                    .learningRate(lr).batchSize(batchSize).windowLength(window).burnIn(burnIn).chunk(chunk)
+                    .learningRate(lr).batchSize(batchSize).windowLength(window).burnIn(burnIn).chunk(chunk).scan(ChunkedScan.Intra.parse(scan))
                     .seed(seed).device(device.toLowerCase(Locale.ROOT)).version(version);
             if (initFrom != null) {
                 if (arch != null || dModel != null || nLayers != null || dState != null || timeAware != null) {

@@ -20,6 +20,7 @@ public final class TrainingOptions {
     int burnIn = 16;
     int patience = 12;
     int chunk = ChunkedScan.DEFAULT_CHUNK;
+    ChunkedScan.Intra scan = ChunkedScan.Intra.RECURRENT;
     double validationFraction = 0.1;
     float clipNorm = 1f;
     SsmModel initFrom;
@@ -100,6 +101,12 @@ public final class TrainingOptions {
 
     public TrainingOptions chunk(int v) {
         chunk = v;
+        return this;
+    }
+
+    /** How the chunked scan computes the within-chunk term. */
+    public TrainingOptions scan(ChunkedScan.Intra v) {
+        scan = v;
         return this;
     }
 
