@@ -1,6 +1,7 @@
 package io.ssmstream.trainer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -146,7 +147,10 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray logVar = out.get(new NDIndex("..., {}:", d));
         NDArray err = target.sub(mean);
         NDArray nll = logVar.add(err.square().mul(logVar.neg().exp())).mul(0.5f);
-        NDArray weighted = nll.mul(mask.expandDims(2));
+        // where, not a product: an unscored step (padding, burn-in) must not turn the loss or its gradient into
+        // NaN even when its own NLL overflows
+        NDArray scored = mask.expandDims(2).broadcast(nll.getShape()).gt(0f);
+        NDArray weighted = NDArrays.where(scored, nll, nll.zerosLike());
         return weighted.sum().div(mask.sum().mul((float) d).maximum(1f));
     }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
@@ -192,6 +193,7 @@ public final class Trainer {
                 Collections.shuffle(order, random);
                 double lossSum = 0;
                 long scoredSum = 0;
+                int skipped = 0;
                 long epochStart = System.nanoTime();
                 boolean outOfTime = false;
                 for (int b = 0; b < order.size(); b += o.batchSize) {
@@ -204,6 +206,8 @@ public final class Trainer {
                     if (Double.isFinite(loss)) {
                         lossSum += loss * batch.scored();
                         scoredSum += batch.scored();
+                    } else {
+                        skipped++;
                     }
                     trainedEvents += batch.events();
                     if (System.nanoTime() - startNanos > limitNanos) {
@@ -233,9 +237,10 @@ public final class Trainer {
                 double secs = (System.nanoTime() - startNanos) / 1e9;
                 double perEpoch = secs / epoch;
                 double eta = Math.min((o.epochs - epoch) * perEpoch, Math.max(0, o.maxMinutes * 60 - secs));
-                log.printf(Locale.ROOT, "epoch %d/%d  train %.4f  val %.4f%s  %.0f events/s  elapsed %s  ETA %s%n",
+                log.printf(Locale.ROOT, "epoch %d/%d  train %.4f  val %.4f%s  %.0f events/s  elapsed %s  ETA %s%s%n",
                         epoch, o.epochs, trainLoss, valLoss, improved ? " *" : "", eventsPerSecond,
-                        duration(secs), duration(eta));
+                        duration(secs), duration(eta),
+                        skipped == 0 ? "" : "  (" + skipped + " batches skipped: loss or gradient not finite)");
                 log.flush();
                 if (outOfTime) {
                     stop = "time limit of " + o.maxMinutes + " min";
@@ -270,7 +275,12 @@ public final class Trainer {
         }
     }
 
-    /** One optimizer step on a batch; returns the batch's loss (NaN and no update when it is not finite). */
+    private static final NDIndex ALL = new NDIndex("...");
+
+    /**
+     * One optimizer step on a batch; returns the batch's loss, or NaN and no update when the loss or the
+     * gradient is not finite.
+     */
     static double step(SsmTrainingModel model, NDManager root, Windows.Batch batch, Optimizer optimizer,
                        float clipNorm) {
         float loss;
@@ -303,13 +313,18 @@ public final class Trainer {
                     optimizer.update(e.getKey(), model.parameters().get(e.getKey()), g);
                 }
             }
+            if (!Float.isFinite(loss) || !Double.isFinite(sumSq)) {
+                return Double.NaN;
+            }
         } finally {
             for (NDArray g : grads.values()) {
-                g.subi(g); // gradients accumulate in PyTorch: clear them for the next step
+                // gradients accumulate in PyTorch: clear them for the next step, by assignment (g - g would keep
+                // a NaN or an infinity forever)
+                g.set(ALL, 0);
                 g.close();
             }
         }
-        return Float.isFinite(loss) ? loss : Double.NaN;
+        return loss;
     }
 
     /** Mean NLL over the scored events of {@code windows}, without gradients. */

@@ -166,12 +166,24 @@ public final class TrainerCli implements Callable<Integer> {
                 description = "auto: a CUDA GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
         String device;
 
+        @Option(names = "--threads", paramLabel = "N",
+                description = "PyTorch intra-op threads (default: one per core). On a shared machine run with"
+                        + " OMP_WAIT_POLICY=PASSIVE (bin/ssm-stream sets it) or fewer threads.")
+        Integer threads;
+
         @Option(names = "--version", paramLabel = "VERSION",
                 description = "The model's ssm_stream.version (default: v and the UTC time, e.g. v20250101T120000Z).")
         String version;
 
         @Override
         public Integer call() throws IOException {
+            if (threads != null) {
+                if (threads < 1) {
+                    throw new TrainingDataException("--threads must be at least 1, got " + threads);
+                }
+                // read by DJL's PyTorch engine when it starts, which is below
+                System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            }
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter stdout = spec.commandLine().getOut();
             if (Files.exists(out) && !force) {

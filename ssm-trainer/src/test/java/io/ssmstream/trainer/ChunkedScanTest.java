@@ -88,10 +88,12 @@ class ChunkedScanTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"MAMBA,RECURRENT", "S4D,RECURRENT", "LRU,RECURRENT", "MAMBA,MATRIX", "S4D,MATRIX", "LRU,MATRIX"})
+    @ParameterizedTest(name = "{0} {1} chunk {2}")
+    @CsvSource({"MAMBA,RECURRENT,8", "S4D,RECURRENT,8", "LRU,RECURRENT,8", "MAMBA,MATRIX,16", "S4D,MATRIX,16",
+            "LRU,MATRIX,16", "LRU,RECURRENT,16"})
     void chunkedModelMatchesSequentialReferenceInOutputsAndGradientsWithIrregularGaps(Arch arch,
-                                                                                     ChunkedScan.Intra intra) {
+                                                                                     ChunkedScan.Intra intra,
+                                                                                     int chunk) {
         Random r = new Random(11);
         int b = 3;
         int len = 70;
@@ -108,7 +110,7 @@ class ChunkedScanTest {
         for (int i = 0; i < target.length; i++) {
             target[i] = (float) r.nextGaussian();
         }
-        Result chunked = run(arch, new ChunkedScan(16, intra), u, tau, target, b, len, d);
+        Result chunked = run(arch, new ChunkedScan(chunk, intra), u, tau, target, b, len, d);
         Result sequential = run(arch, new SequentialScan(), u, tau, target, b, len, d);
         for (int i = 0; i < chunked.out.length; i++) {
             assertClose(sequential.out[i], chunked.out[i], 2e-5, arch + " output " + i);

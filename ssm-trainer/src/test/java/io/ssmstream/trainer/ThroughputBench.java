@@ -15,7 +15,8 @@ import java.util.Random;
 
 /**
  * Training throughput (events through forward + backward + Adam per second) for an arch and chunk lengths:
- * {@code java -cp ... io.ssmstream.trainer.ThroughputBench mamba 16 2 16 256 16 8,16,32,64}. Not a test.
+ * {@code java -cp ... io.ssmstream.trainer.ThroughputBench mamba 16 2 16 256 16 8,16,m8,0 [steps]}: chunk lengths
+ * of the recurrent form, "m" and a length for the decay-matrix form, 0 for the step-by-step scan. Not a test.
  */
 public final class ThroughputBench {
     public static void main(String[] args) {
@@ -41,10 +42,12 @@ public final class ThroughputBench {
         List<Windows.Window> windows = new ArrayList<>(Windows.training(0, n, len, 16));
         Windows.Scaling scaling = new Windows.Scaling(new float[] {0}, new float[] {1}, 1000);
         for (String c : chunks) {
-            int chunk = Integer.parseInt(c);
+            boolean matrix = c.startsWith("m");
+            int chunk = Integer.parseInt(matrix ? c.substring(1) : c);
             try (NDManager root = NDManager.newBaseManager();
                  SsmTrainingModel model = SsmTrainingModel.fromModel(init, root,
-                         chunk == 0 ? new SequentialScanMain() : new ChunkedScan(chunk))) {
+                         chunk == 0 ? new SequentialScanMain() : new ChunkedScan(chunk,
+                                 matrix ? ChunkedScan.Intra.MATRIX : ChunkedScan.Intra.RECURRENT))) {
                 Optimizer adam = Adam.builder().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
                 long events = 0;
                 long t0 = 0;
@@ -61,7 +64,7 @@ public final class ThroughputBench {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "%s d_model=%d n_layers=%d d_state=%d L=%d B=%d chunk=%s: %.0f events/s"
                         + " (%.3f s per batch)%n", arch.configName(), dModel, nLayers, dState, len, batch,
-                        chunk == 0 ? "sequential" : c, events / secs, secs / steps);
+                        chunk == 0 ? "sequential" : (matrix ? "matrix " + chunk : "recurrent " + chunk), events / secs, secs / steps);
             }
         }
     }
