@@ -1,0 +1,317 @@
+package io.ssmstream.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.ssmstream.kernels.format.Tensor;
+import io.ssmstream.kernels.model.ModelConfig;
+import io.ssmstream.kernels.model.SsmModel;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The model file format's forward pass (see {@code SsmModel} and the mixers' class comments in ssm-kernels) as
+ * DJL array operations over whole windows: inputs {@code u (B, L, d_input)}, already normalised, and time gaps
+ * {@code tau (B, L)} in steps of {@code dt_unit_ms} (the gap to each event's predecessor in its stream, 1 for a
+ * stream's first event; used only when {@code time_aware}). Every window starts from a new stream's state
+ * (zeros). The output {@code o (B, L, 2·d_input)} holds mean and log-variance of the next event, normalised.
+ *
+ * <p>The parameters are NDArrays named and shaped exactly as the safetensors tensors
+ * ({@code layers.0.mixer.A_log} …), so a trained model is written back with {@link #toModel}. Complex
+ * numbers are real/imaginary pairs. The recurrences go through a {@link DiagonalScan} (the chunked form by
+ * default); everything else is batched over all steps.
+ */
+public final class SsmTrainingModel implements AutoCloseable {
+    private static final float RMS_EPS = 1e-5f;
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> parameters;
+    private DiagonalScan scan;
+
+    private SsmTrainingModel(ModelConfig config, NDManager manager, Map<String, NDArray> parameters,
+                             DiagonalScan scan) {
+        this.config = config;
+        this.manager = manager;
+        this.parameters = parameters;
+        this.scan = scan;
+    }
+
+    /**
+     * Copies every tensor of {@code model} into a new child manager of {@code parent} as a trainable float32
+     * array (in file order).
+     */
+    public static SsmTrainingModel fromModel(SsmModel model, NDManager parent, DiagonalScan scan) {
+        NDManager m = parent.newSubManager();
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        for (Tensor t : model.tensors().values()) {
+            NDArray a = m.create(t.data(), new Shape(toLongs(t.shape())));
+            a.setName(t.name());
+            a.setRequiresGradient(true);
+            params.put(t.name(), a);
+        }
+        return new SsmTrainingModel(model.config(), m, params, scan);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public DiagonalScan scan() {
+        return scan;
+    }
+
+    public void scan(DiagonalScan s) {
+        this.scan = s;
+    }
+
+    /** The trainable arrays by tensor name, in file order. */
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /** Current values as tensors (file order and shapes), e.g. to keep the best epoch's weights. */
+    public Map<String, Tensor> snapshot() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray a = e.getValue();
+            out.put(e.getKey(), new Tensor(e.getKey(), toInts(a.getShape()), a.toFloatArray()));
+        }
+        return out;
+    }
+
+    /** A model file with the current weights, {@code config} (normalisation, time unit) and metadata. */
+    public SsmModel toModel(ModelConfig withConfig, Map<String, String> metadata) {
+        return SsmModel.of(withConfig, snapshot(), metadata);
+    }
+
+    /**
+     * The forward pass over windows.
+     *
+     * @param u   normalised inputs, (B, L, d_input)
+     * @param tau time gaps in steps, (B, L)
+     * @return (B, L, 2·d_input): [mean, logvar] of the next event, normalised
+     */
+    public NDArray forward(NDArray u, NDArray tau) {
+        // Intermediate arrays belong to the inputs' manager (closed by the caller after each step): the
+        // parameters are attached to it until it closes, then they go back to this model's manager.
+        NDManager work = u.getManager();
+        for (NDArray a : parameters.values()) {
+            if (a.getManager() != work) {
+                a.tempAttach(work);
+            }
+        }
+        NDArray h = linear(u, "encoder.weight", "encoder.bias");
+        NDArray tauUsed = config.timeAware() ? tau : tau.onesLike();
+        for (int i = 0; i < config.nLayers(); i++) {
+            NDArray normed = rmsNorm(h, p("layers." + i + ".norm.weight"));
+            String prefix = "layers." + i + ".mixer.";
+            NDArray mixed;
+            switch (config.arch()) {
+                case MAMBA:
+                    mixed = mamba(prefix, normed, tauUsed);
+                    break;
+                case S4D:
+                    mixed = s4d(prefix, normed, tauUsed);
+                    break;
+                case LRU:
+                    mixed = lru(prefix, normed, tauUsed);
+                    break;
+                default:
+                    throw new AssertionError(config.arch());
+            }
+            h = h.add(mixed);
+        }
+        return linear(rmsNorm(h, p("norm_f.weight")), "head.weight", "head.bias");
+    }
+
+    /**
+     * Mean Gaussian negative log-likelihood 0.5·(logvar + (target - mean)²·exp(-logvar)) over the steps where
+     * {@code mask} is 1 and all channels.
+     *
+     * @param out    (B, L, 2·d) from {@link #forward}
+     * @param target (B, L, d): the next event's normalised values
+     * @param mask   (B, L): 1 where the step counts
+     */
+    public static NDArray gaussianNll(NDArray out, NDArray target, NDArray mask) {
+        long d = target.getShape().get(2);
+        NDArray mean = out.get(new NDIndex("..., :{}", d));
+        NDArray logVar = out.get(new NDIndex("..., {}:", d));
+        NDArray err = target.sub(mean);
+        NDArray nll = logVar.add(err.square().mul(logVar.neg().exp())).mul(0.5f);
+        // where, not a product: an unscored step (padding, burn-in) must not turn the loss or its gradient into
+        // NaN even when its own NLL overflows
+        NDArray scored = mask.expandDims(2).broadcast(nll.getShape()).gt(0f);
+        NDArray weighted = NDArrays.where(scored, nll, nll.zerosLike());
+        return weighted.sum().div(mask.sum().mul((float) d).maximum(1f));
+    }
+
+    // ------------------------------------------------------------------ mixers
+
+    /** Mamba (MambaMixer): in_proj, causal depthwise conv, selective scan, gate, out_proj. */
+    private NDArray mamba(String pre, NDArray x, NDArray tau) {
+        int e = config.dInner();
+        int n = config.dState();
+        int r = config.dtRank();
+        int k = config.dConv();
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long len = s.get(1);
+        NDArray xz = x.matMul(p(pre + "in_proj.weight").transpose());        // (B, L, 2E)
+        NDArray xi = xz.get(new NDIndex("..., :{}", e));
+        NDArray z = xz.get(new NDIndex("..., {}:", e));
+        NDArray convW = p(pre + "conv1d.weight").reshape(e, k);              // (E, K)
+        NDArray padded = k > 1
+                ? xi.getManager().zeros(new Shape(b, k - 1, e), xi.getDataType(), xi.getDevice()).concat(xi, 1)
+                : xi;
+        NDArray acc = null;
+        for (int j = 0; j < k; j++) {
+            // tap j multiplies the input j - (K-1) steps back (window oldest first)
+            NDArray term = padded.get(new NDIndex(":, {}:{}", j, j + len)).mul(convW.get(new NDIndex(":, {}", j)));
+            acc = acc == null ? term : acc.add(term);
+        }
+        NDArray uc = silu(acc.add(p(pre + "conv1d.bias")));                  // (B, L, E)
+        NDArray dbc = uc.matMul(p(pre + "x_proj.weight").transpose());       // (B, L, R + 2N)
+        NDArray delta = Activation.softPlus(dbc.get(new NDIndex("..., :{}", r))
+                .matMul(p(pre + "dt_proj.weight").transpose()).add(p(pre + "dt_proj.bias")));
+        delta = delta.mul(tau.expandDims(2));                                // (B, L, E)
+        NDArray bm = dbc.get(new NDIndex("..., {}:{}", r, r + n));           // (B, L, N)
+        NDArray cm = dbc.get(new NDIndex("..., {}:", r + n));                // (B, L, N)
+        NDArray a = p(pre + "A_log").exp().neg();                            // (E, N)
+        NDArray logA = delta.expandDims(3).mul(a);                           // (B, L, E, N)
+        NDArray bx = delta.mul(uc).expandDims(3).mul(bm.expandDims(2));      // (B, L, E, N)
+        NDArray st = scan.real(logA.reshape(b, len, (long) e * n), bx.reshape(b, len, (long) e * n))
+                .reshape(b, len, e, n);
+        NDArray y = st.matMul(cm.expandDims(3)).squeeze(3).add(uc.mul(p(pre + "D")));
+        y = y.mul(silu(z));
+        return y.matMul(p(pre + "out_proj.weight").transpose());
+    }
+
+    /** S4D with zero-order hold (S4dMixer). */
+    private NDArray s4d(String pre, NDArray u, NDArray tau) {
+        int h = config.dModel();
+        int half = config.dState() / 2;
+        Shape s = u.getShape();
+        long b = s.get(0);
+        long len = s.get(1);
+        NDArray dt = p(pre + "kernel.log_dt").exp();                          // (H)
+        NDArray aRe = p(pre + "kernel.log_A_real").exp().neg();              // (H, N/2)
+        NDArray aIm = p(pre + "kernel.A_imag");
+        NDArray dtTau = tau.expandDims(2).mul(dt).expandDims(3);             // (B, L, H, 1)
+        NDArray re = dtTau.mul(aRe);                                         // (B, L, H, N/2)
+        NDArray im = dtTau.mul(aIm);
+        NDArray[] m1 = expm1(re, im);                                         // exp(ΔA) - 1
+        NDArray norm = aRe.square().add(aIm.square());
+        NDArray invRe = aRe.div(norm);
+        NDArray invIm = aIm.neg().div(norm);
+        NDArray dbRe = m1[0].mul(invRe).sub(m1[1].mul(invIm));               // (exp(ΔA) - 1) / A
+        NDArray dbIm = m1[0].mul(invIm).add(m1[1].mul(invRe));
+        NDArray u4 = u.expandDims(3);                                         // (B, L, H, 1)
+        long states = (long) h * half;
+        NDArray[] x = scan.complex(re.reshape(b, len, states), im.reshape(b, len, states),
+                dbRe.mul(u4).reshape(b, len, states), dbIm.mul(u4).reshape(b, len, states));
+        NDArray c = p(pre + "kernel.C");                                      // (H, N/2, 2)
+        NDArray cRe = c.get(new NDIndex("..., 0"));
+        NDArray cIm = c.get(new NDIndex("..., 1"));
+        NDArray xr = x[0].reshape(b, len, h, half);
+        NDArray xi = x[1].reshape(b, len, h, half);
+        NDArray y = xr.mul(cRe).sub(xi.mul(cIm)).sum(new int[] {3}).mul(2f).add(u.mul(p(pre + "D")));
+        y = Activation.gelu(y);
+        NDArray o = y.matMul(p(pre + "output_linear.0.weight").reshape(2L * h, h).transpose())
+                .add(p(pre + "output_linear.0.bias"));                      // (B, L, 2H)
+        return o.get(new NDIndex("..., :{}", h)).mul(Activation.sigmoid(o.get(new NDIndex("..., {}:", h))));
+    }
+
+    /** The Linear Recurrent Unit (LruMixer), λ^τ with the input scaled by (λ^τ - 1)/(λ - 1). */
+    private NDArray lru(String pre, NDArray u, NDArray tau) {
+        NDArray nu = p(pre + "nu_log").exp();                                 // (N)
+        NDArray theta = p(pre + "theta_log").exp();
+        NDArray gamma = p(pre + "gamma_log").exp();
+        NDArray t3 = tau.expandDims(2);                                       // (B, L, 1)
+        NDArray zr = t3.mul(nu).neg();                                        // (B, L, N): log λ^τ
+        NDArray zi = t3.mul(theta);
+        NDArray[] num = expm1(zr, zi);                                         // λ^τ - 1
+        NDArray[] den = expm1(nu.neg(), theta);                                // λ - 1
+        NDArray dn = den[0].square().add(den[1].square());
+        NDArray ratioRe = num[0].mul(den[0]).add(num[1].mul(den[1])).div(dn);
+        NDArray ratioIm = num[1].mul(den[0]).sub(num[0].mul(den[1])).div(dn);
+        NDArray fRe = ratioRe.mul(gamma);
+        NDArray fIm = ratioIm.mul(gamma);
+        NDArray buRe = u.matMul(p(pre + "B_re").transpose());                // (B, L, N)
+        NDArray buIm = u.matMul(p(pre + "B_im").transpose());
+        NDArray bRe = fRe.mul(buRe).sub(fIm.mul(buIm));
+        NDArray bIm = fRe.mul(buIm).add(fIm.mul(buRe));
+        NDArray[] x = scan.complex(zr, zi, bRe, bIm);
+        NDArray y = x[0].matMul(p(pre + "C_re").transpose()).sub(x[1].matMul(p(pre + "C_im").transpose()))
+                .add(u.mul(p(pre + "D")));
+        y = Activation.gelu(y);
+        NDArray o1 = linear(y, pre + "out1.weight", pre + "out1.bias");
+        NDArray o2 = linear(y, pre + "out2.weight", pre + "out2.bias");
+        return o1.mul(Activation.sigmoid(o2));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private NDArray p(String name) {
+        NDArray a = parameters.get(name);
+        if (a == null) {
+            throw new IllegalStateException("no parameter " + name);
+        }
+        return a;
+    }
+
+    private NDArray linear(NDArray x, String weight, String bias) {
+        return x.matMul(p(weight).transpose()).add(p(bias));
+    }
+
+    private static NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray ms = x.square().mean(new int[] {-1}, true);
+        return x.div(ms.add(RMS_EPS).sqrt()).mul(weight);
+    }
+
+    private static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /**
+     * exp(re + i·im) - 1 without cancellation for small arguments: expm1(re)·cos(im) - 2 sin²(im/2) and
+     * exp(re)·sin(im), with expm1(x) = tanh(x/2)·(exp(x) + 1).
+     */
+    static NDArray[] expm1(NDArray re, NDArray im) {
+        NDArray ex = re.exp();
+        NDArray em1 = re.mul(0.5f).tanh().mul(ex.add(1f));
+        NDArray sinHalf = im.mul(0.5f).sin();
+        NDArray outRe = em1.mul(im.cos()).sub(sinHalf.square().mul(2f));
+        NDArray outIm = ex.mul(im.sin());
+        return new NDArray[] {outRe, outIm};
+    }
+
+    static long[] toLongs(int[] shape) {
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            out[i] = shape[i];
+        }
+        return out;
+    }
+
+    static int[] toInts(Shape shape) {
+        int[] out = new int[shape.dimension()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.toIntExact(shape.get(i));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,114 @@
+package io.ssmstream.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.model.SsmModel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerCliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = TrainerCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path csv(int n) throws IOException {
+        Path f = dir.resolve("ar2.csv");
+        Files.writeString(f, Ar2.csv(Ar2.series(n, 0.5, 9)));
+        return f;
+    }
+
+    private static String[] small(String... more) {
+        List<String> a = new ArrayList<>(Arrays.asList("train", "--d-model", "8", "--d-state", "4", "--epochs", "2",
+                "--window", "64", "--batch-size", "8"));
+        a.addAll(Arrays.asList(more));
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void trainWritesAModelWithProvenanceMetadataAndFineTuningRecordsItsParent() throws IOException {
+        Path input = csv(600);
+        Path model = dir.resolve("m.safetensors");
+        Run r = run(small("--input", input.toString(), "--arch", "lru", "--out", model.toString(), "--version", "v1"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("device: cpu()"), r.err());
+        assertTrue(r.err().contains("epoch 1/2") && r.err().contains("epoch 2/2") && r.err().contains("events/s")
+                && r.err().contains("ETA"), r.err());
+        String last = r.out().strip();
+        assertFalse(last.contains("\n"), "one result line: " + r.out());
+        assertTrue(last.startsWith("train loss ") && last.contains("validation loss") && last.contains("on cpu()"), last);
+
+        SsmModel m = SsmModel.load(model);
+        assertEquals(Arch.LRU, m.config().arch());
+        assertEquals(1000.0, m.config().dtUnitMs(), 1e-9, "the median gap of the data");
+        assertEquals(20f, m.config().inputMean()[0], 1f);
+        assertEquals("v1", m.metadata().get("ssm_stream.version"));
+        Instant.parse(m.metadata().get("trained_at"));
+        assertEquals(Instant.ofEpochSecond(1_700_000_000L), Instant.parse(m.metadata().get("data_from")));
+        assertEquals(Instant.ofEpochSecond(1_700_000_000L + 539), Instant.parse(m.metadata().get("data_to")),
+                "the last training event: the last 10% are held out for validation");
+        assertTrue(Double.isFinite(Double.parseDouble(m.metadata().get("validation_loss"))));
+        assertFalse(m.metadata().containsKey("parent_version"));
+
+        Path tuned = dir.resolve("tuned.safetensors");
+        Run t = run("train", "--input", input.toString(), "--init-from", model.toString(), "--epochs", "1",
+                "--window", "64", "--out", tuned.toString());
+        assertEquals(0, t.code(), t.err());
+        SsmModel tm = SsmModel.load(tuned);
+        assertEquals("v1", tm.metadata().get("parent_version"));
+        assertTrue(tm.metadata().get("ssm_stream.version").matches("v\\d{8}T\\d{6}Z"), tm.metadata().toString());
+        assertEquals(m.config().toJson(), tm.config().toJson(), "fine-tuning keeps the parent's config");
+    }
+
+    @Test
+    void userErrorsExitWithCodeTwoAndOneLine() throws IOException {
+        Path input = csv(200);
+        Path model = dir.resolve("m.safetensors");
+        Files.writeString(model, "x");
+        Run exists = run(small("--input", input.toString(), "--out", model.toString()));
+        assertEquals(2, exists.code());
+        assertTrue(exists.err().startsWith("ssm-stream: error: ") && exists.err().contains("--force"), exists.err());
+
+        Path out = dir.resolve("new.safetensors");
+        Run gpu = run(small("--input", input.toString(), "--out", out.toString(), "--device", "gpu"));
+        assertEquals(2, gpu.code(), gpu.err());
+        assertTrue(gpu.err().contains("no CUDA GPU"), gpu.err());
+
+        Run arch = run(small("--input", input.toString(), "--out", out.toString(), "--arch", "rnn"));
+        assertEquals(2, arch.code());
+        assertTrue(arch.err().contains("--arch must be mamba, s4d or lru"), arch.err());
+
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "t,v\n2000,1\n1000,2\n");
+        Run back = run(small("--input", bad.toString(), "--out", out.toString()));
+        assertEquals(2, back.code());
+        assertTrue(back.err().contains("bad.csv:3"), back.err());
+
+        Run missing = run("train", "--out", out.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("--input"), missing.err());
+        assertFalse(Files.exists(out), "no model written on errors");
+    }
+}
