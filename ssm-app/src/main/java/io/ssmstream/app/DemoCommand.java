@@ -154,7 +154,8 @@ final class DemoCommand extends CliCommand {
                     bar.stepTo(results.size());
                     bar.setExtraMessage(" anomalies: " + anomalies);
                 }
-                boolean ended = job.getJobStatus().get().isGloballyTerminalState();
+                // The embedded cluster shuts down with its only job: ask the result future, not the cluster.
+                boolean ended = job.getJobExecutionResult().isDone();
                 if (ended && System.nanoTime() - quietSince > Duration.ofSeconds(5).toNanos()) {
                     break;
                 }

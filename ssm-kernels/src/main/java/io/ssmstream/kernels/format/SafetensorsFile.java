@@ -184,7 +184,8 @@ public final class SafetensorsFile {
      */
     public void write(Path path) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
+        // Not Files.createTempFile: that makes the file owner-only, and a model is meant to be shared.
+        Path tmp = dir.resolve("." + path.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writeTo(out);
