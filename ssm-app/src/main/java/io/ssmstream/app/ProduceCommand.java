@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -71,6 +73,8 @@ final class ProduceCommand extends CliCommand {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         sent = 0;
         long skipped = 0;
+        AtomicLong failures = new AtomicLong();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         long start = System.nanoTime();
         try (EventCsvReader reader = EventCsvReader.open(input, columns);
              KafkaProducer<byte[], byte[]> producer =
@@ -101,10 +105,20 @@ final class ProduceCommand extends CliCommand {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
                 }
-                producer.send(new ProducerRecord<>(topic, key, event(row)));
+                producer.send(new ProducerRecord<>(topic, key, event(row)), (metadata, error) -> {
+                    if (error != null) {
+                        failures.incrementAndGet();
+                        firstFailure.compareAndSet(null, error);
+                    }
+                });
                 sent++;
             }
             producer.flush();
+        }
+        if (failures.get() > 0) {
+            sent -= failures.get();
+            throw new UserException(failures.get() + " of " + (sent + failures.get()) + " events could not be written to "
+                    + topic + ": " + firstFailure.get());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         err().printf("produced %d events of stream %s to %s in %.1f s%s%n", sent, stream, topic, seconds,
