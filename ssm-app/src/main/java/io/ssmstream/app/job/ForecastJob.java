@@ -11,6 +11,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * The forecasting job's topology, independent of where records come from and go to, so that tests inject
@@ -47,12 +48,25 @@ public final class ForecastJob {
      */
     public static void build(DataStream<ParsedRecord> input, Sink<ForecastRecord> forecasts,
                              Sink<DeadLetter> deadLetters, ModelArtifact model, JobSettings settings) {
+        build(input, forecasts, deadLetters,
+                new SsmForecastFunction(model, settings.idleTtl(), settings.anomalyThreshold()),
+                "ssm forecast " + model.version());
+    }
+
+    /**
+     * The same topology with {@code keyed} in the SSM forecaster's place (same uids; dead letters it emits to
+     * {@link SsmForecastFunction#DEAD_LETTERS} join the router's). For measuring the pipeline around the model:
+     * the benchmarks' pass-through job.
+     */
+    public static void build(DataStream<ParsedRecord> input, Sink<ForecastRecord> forecasts,
+                             Sink<DeadLetter> deadLetters,
+                             KeyedProcessFunction<String, SensorEvent, ForecastRecord> keyed, String name) {
         SingleOutputStreamOperator<SensorEvent> events = input
                 .process(new DeadLetterRouter()).uid(ROUTER_UID).name("parse and dead-letter");
         SingleOutputStreamOperator<ForecastRecord> forecast = events
                 .keyBy(e -> e.stream)
-                .process(new SsmForecastFunction(model, settings.idleTtl(), settings.anomalyThreshold()))
-                .uid(FORECASTER_UID).name("ssm forecast " + model.version());
+                .process(keyed)
+                .uid(FORECASTER_UID).name(name);
         forecast.sinkTo(forecasts).uid(FORECAST_SINK_UID).name("forecasts");
         events.getSideOutput(SsmForecastFunction.DEAD_LETTERS)
                 .union(forecast.getSideOutput(SsmForecastFunction.DEAD_LETTERS))

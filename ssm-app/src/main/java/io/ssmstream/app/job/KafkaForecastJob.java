@@ -3,6 +3,7 @@ package io.ssmstream.app.job;
 import io.ssmstream.connectors.event.DeadLetter;
 import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.event.ParsedRecord;
+import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.connectors.kafka.KafkaEventSource;
 import io.ssmstream.connectors.kafka.KafkaSinks;
 import io.ssmstream.connectors.kafka.StartingOffsets;
@@ -17,6 +18,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * The forecasting job on Kafka: input topic -> {@link ForecastJob} -> output and dead-letter topics, with
@@ -54,13 +56,33 @@ public final class KafkaForecastJob {
     /** Adds the job to {@code env}; the model is read and validated here, on the client. */
     public static void wire(StreamExecutionEnvironment env, KafkaJobSpec spec) {
         ModelArtifact model = ModelArtifact.fromFile(spec.model());
+        Endpoints io = endpoints(env, spec, model.load().config().dInput());
+        ForecastJob.build(io.input, io.forecasts, io.deadLetters, model, spec.settings());
+    }
+
+    /**
+     * The same job with {@code keyed} in the SSM forecaster's place (same source, router, sinks and settings;
+     * {@code spec.model()} is not read): for measuring the pipeline around the model, e.g. the benchmarks'
+     * pass-through job. {@code expectedValues}: how many values each event must carry.
+     */
+    public static void wire(StreamExecutionEnvironment env, KafkaJobSpec spec, int expectedValues,
+                            KeyedProcessFunction<String, SensorEvent, ForecastRecord> keyed, String name) {
+        Endpoints io = endpoints(env, spec, expectedValues);
+        ForecastJob.build(io.input, io.forecasts, io.deadLetters, keyed, name);
+    }
+
+    private record Endpoints(DataStream<ParsedRecord> input, KafkaSink<ForecastRecord> forecasts,
+                             KafkaSink<DeadLetter> deadLetters) {
+    }
+
+    private static Endpoints endpoints(StreamExecutionEnvironment env, KafkaJobSpec spec, int expectedValues) {
         KafkaSource<ParsedRecord> source = KafkaEventSource.builder()
                 .bootstrapServers(spec.bootstrapServers())
                 .topic(spec.inputTopic())
                 .groupId(spec.groupId())
                 .startingOffsets(StartingOffsets.parse(spec.startingOffsets()))
                 .bounded(spec.bounded())
-                .expectedValues(model.load().config().dInput())
+                .expectedValues(expectedValues)
                 .properties(spec.kafkaProperties())
                 .build();
         DeliveryGuarantee guarantee = spec.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
@@ -75,6 +97,6 @@ public final class KafkaForecastJob {
         DataStream<ParsedRecord> input = env
                 .fromSource(source, ForecastJob.watermarks(spec.settings()), "kafka " + spec.inputTopic())
                 .uid(ForecastJob.SOURCE_UID);
-        ForecastJob.build(input, forecasts, deadLetters, model, spec.settings());
+        return new Endpoints(input, forecasts, deadLetters);
     }
 }

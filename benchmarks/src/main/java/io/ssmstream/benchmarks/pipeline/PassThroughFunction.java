@@ -1,0 +1,58 @@
+package io.ssmstream.benchmarks.pipeline;
+
+import io.ssmstream.connectors.event.ForecastRecord;
+import io.ssmstream.connectors.event.SensorEvent;
+import java.util.Arrays;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The Flink floor of the pipeline benchmark: what the SSM forecaster costs without the model. Per event it reads
+ * the stream's {@code float[stateSize]} value state (as large as the SSM state), changes one element (an event
+ * counter), writes it back and emits a {@link ForecastRecord} of the same shape as the forecaster's (values,
+ * forecast and std of {@code d_input} floats, the same model version string).
+ *
+ * <p>Unlike {@code SsmForecastFunction} it applies events on arrival: no buffering until the watermark passes
+ * them (no pending-events map state, no event-time timers) and no idle-stream timer.
+ */
+public final class PassThroughFunction extends KeyedProcessFunction<String, SensorEvent, ForecastRecord> {
+    private static final long serialVersionUID = 1L;
+    public static final String STATE = "pass-through-state";
+
+    private final int stateSize;
+    private final String modelVersion;
+    private transient ValueState<float[]> state;
+
+    /** @param stateSize floats per stream, at least 1; {@code modelVersion}: written into each output record */
+    public PassThroughFunction(int stateSize, String modelVersion) {
+        if (stateSize < 1) {
+            throw new IllegalArgumentException("stateSize must be at least 1, got " + stateSize);
+        }
+        this.stateSize = stateSize;
+        this.modelVersion = modelVersion;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(
+                new ValueStateDescriptor<>(STATE, PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+    }
+
+    @Override
+    public void processElement(SensorEvent event, Context ctx, Collector<ForecastRecord> out) throws Exception {
+        float[] s = state.value();
+        if (s == null) {
+            s = new float[stateSize];
+        }
+        s[0] += 1; // events of this stream, exact up to 2^24
+        state.update(s);
+        float[] std = new float[event.values.length];
+        Arrays.fill(std, 1f);
+        out.collect(new ForecastRecord(event.stream, event.ts, event.values, event.values.clone(), std, 0.0,
+                modelVersion, (long) s[0]));
+    }
+}

@@ -1,0 +1,517 @@
+package io.ssmstream.benchmarks.pipeline;
+
+import io.ssmstream.app.job.JobSettings;
+import io.ssmstream.app.job.KafkaForecastJob;
+import io.ssmstream.app.job.KafkaJobSpec;
+import io.ssmstream.benchmarks.pipeline.BenchKafka.LatencyConsumer;
+import io.ssmstream.benchmarks.pipeline.BenchKafka.OutputSummary;
+import io.ssmstream.benchmarks.pipeline.BenchKafka.RateProducer;
+import io.ssmstream.connectors.kafka.EmbeddedKafka;
+import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.model.ModelConfig;
+import io.ssmstream.kernels.model.ModelInitializer;
+import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.stream.ForecasterState;
+import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.StreamForecaster;
+import io.ssmstream.operators.ModelArtifact;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Events per second through in-process Kafka -> the forecasting job -> Kafka, on this machine, for
+ * {streams} x {state backend} x {SSM job, pass-through job}, and end-to-end latency at a fixed input rate.
+ * See benchmarks/PIPELINE.md. The report (markdown) goes to stdout, progress to stderr.
+ */
+@Command(name = "PipelineBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Kafka -> Flink job -> Kafka throughput and latency, SSM job vs a pass-through job.")
+public final class PipelineBenchmark implements Callable<Integer> {
+    static final long T0 = 1_700_000_000_000L;
+
+    @Option(names = "--streams", split = ",", description = "Distinct streams (keys), one set of runs each (default: 1000,1000000).")
+    List<Long> streams = List.of(1_000L, 1_000_000L);
+
+    @Option(names = "--events", description = "Events per throughput run (default: max(2,000,000, 3 x streams)).")
+    Long events;
+
+    @Option(names = "--backends", split = ",", description = "State backends (default: hashmap,rocksdb).")
+    List<String> backends = List.of("hashmap", "rocksdb");
+
+    @Option(names = "--jobs", split = ",", description = "Jobs: ssm, pass-through (default: both).")
+    List<String> jobs = List.of("ssm", "pass-through");
+
+    @Option(names = "--modes", split = ",", description = "throughput, latency (default: both).")
+    List<String> modes = List.of("throughput", "latency");
+
+    @Option(names = "--parallelism", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism = 2;
+
+    @Option(names = "--partitions", description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
+    int partitions = 4;
+
+    @Option(names = "--checkpoint-interval", description = "Throughput runs (default: ${DEFAULT-VALUE}).")
+    String checkpointInterval = "10s";
+
+    @Option(names = "--out-of-orderness", description = "The job's watermark out-of-orderness; the SSM job holds each event until the watermark passes it (default: ${DEFAULT-VALUE}, the product's).")
+    String outOfOrderness = "5s";
+
+    @Option(names = "--rate", description = "Latency runs: input events/s (default: half of the same configuration's steady throughput in this run).")
+    Double rate;
+
+    @Option(names = "--latency-sinks", split = ",", description = "exactly-once, at-least-once (default: both).")
+    List<String> latencySinks = List.of("exactly-once", "at-least-once");
+
+    @Option(names = "--latency-checkpoint-interval", description = "Latency runs (default: ${DEFAULT-VALUE}).")
+    String latencyCheckpointInterval = "1s";
+
+    @Option(names = "--latency-warmup", description = "Latency runs: input before the measured window (default: ${DEFAULT-VALUE}).")
+    String latencyWarmup = "10s";
+
+    @Option(names = "--latency-duration", description = "Latency runs: measured window (default: ${DEFAULT-VALUE}).")
+    String latencyDuration = "30s";
+
+    @Option(names = "--seed", description = "Model initialisation seed (default: ${DEFAULT-VALUE}).")
+    long seed = 20240607L;
+
+    @Option(names = "--work-dir", description = "Checkpoints and the model file go under here (default: java.io.tmpdir).")
+    Path workDir = Paths.get(System.getProperty("java.io.tmpdir"));
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Extra Flink configuration, e.g. -D taskmanager.memory.managed.size=2g.")
+    Map<String, String> flinkConf = Map.of();
+
+    @Option(names = "--quick", description = "Smoke test: streams 1000,10000, 30,000 events, latency 3 s warm-up + 5 s (unless given).")
+    boolean quick;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final String loadAtStart = firstLine("/proc/loadavg");
+    private Path work;
+    private ModelArtifact model;
+    private int dInput;
+    private int stateSize;
+    private final List<Throughput> throughputs = new ArrayList<>();
+    private final List<Latency> latencies = new ArrayList<>();
+
+    record Config(long streams, String backend, String job) {
+        String id() {
+            return streams + "-" + backend + "-" + job;
+        }
+    }
+
+    /** {@code startMs}, {@code endMs}: wall clock when the job was submitted (MiniCluster start) and returned. */
+    record Throughput(Config config, long events, long jobMs, long startMs, long endMs, OutputSummary out,
+                      String error) {
+        double rate() {
+            return jobMs > 0 ? events * 1000.0 / jobMs : Double.NaN;
+        }
+
+        double steadyRate() {
+            return out != null && out.lastMs() > out.firstMs() ? out.records() * 1000.0 / (out.lastMs() - out.firstMs())
+                    : Double.NaN;
+        }
+    }
+
+    record Latency(Config config, String sink, double targetRate, double sentRate, long sent, long received,
+                   long p50, long p99, long max, String error) {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PipelineBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        applyQuick();
+        oneOf("--modes", modes, "throughput", "latency");
+        oneOf("--jobs", jobs, "ssm", "pass-through");
+        oneOf("--backends", backends, "hashmap", "rocksdb");
+        oneOf("--latency-sinks", latencySinks, "exactly-once", "at-least-once");
+        if (modes.contains("latency") && !modes.contains("throughput") && rate == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "latency without throughput needs --rate");
+        }
+        work = Files.createTempDirectory(Files.createDirectories(workDir), "pipeline-bench-");
+        Path modelFile = work.resolve("model.safetensors");
+        SsmModel ssm = ModelInitializer.initialize(ModelConfig.builder(Arch.MAMBA, 1)
+                .dModel(16).nLayers(2).dState(16).build(), seed);
+        ssm.save(modelFile);
+        model = ModelArtifact.fromFile(modelFile);
+        dInput = ssm.config().dInput();
+        ForecasterState s = new StreamForecaster(ssm, KernelOpsProvider.get(), new GaussianTailScorer()).newState();
+        stateSize = s.forecastMean().length + s.forecastStd().length + s.scorerState().length;
+        for (float[] layer : s.ssm().layers()) {
+            stateSize += layer.length;
+        }
+        try (EmbeddedKafka kafka = startKafka()) {
+            for (long n : streams) {
+                runAll(kafka, n);
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        report(System.out);
+        return 0;
+    }
+
+    /** Kafka's storage formatter prints two lines to stdout, which is kept for the report. */
+    private static EmbeddedKafka startKafka() {
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            return EmbeddedKafka.start();
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private void oneOf(String option, List<String> given, String... allowed) {
+        for (String g : given) {
+            if (!List.of(allowed).contains(g)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        option + ": " + g + " is not one of " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private void applyQuick() {
+        if (!quick) {
+            return;
+        }
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (!given.hasMatchedOption("--streams")) {
+            streams = List.of(1_000L, 10_000L);
+        }
+        if (!given.hasMatchedOption("--events")) {
+            events = 30_000L;
+        }
+        if (!given.hasMatchedOption("--latency-warmup")) {
+            latencyWarmup = "3s";
+        }
+        if (!given.hasMatchedOption("--latency-duration")) {
+            latencyDuration = "5s";
+        }
+    }
+
+    private void runAll(EmbeddedKafka kafka, long n) {
+        List<Config> configs = new ArrayList<>();
+        for (String backend : backends) {
+            for (String job : jobs) {
+                configs.add(new Config(n, backend, job));
+            }
+        }
+        if (modes.contains("throughput")) {
+            long count = events != null ? events : Math.max(2_000_000L, 3 * n);
+            String in = "in-" + n;
+            String inputError = null;
+            try {
+                kafka.createTopics(partitions, in);
+                BenchKafka.awaitWritable(kafka.bootstrapServers(), in);
+                long start = System.nanoTime();
+                BenchKafka.produceBacklog(kafka.bootstrapServers(), in, count, n, T0);
+                progress("produced %,d events over %,d streams in %.1f s", count, n, (System.nanoTime() - start) / 1e9);
+            } catch (RuntimeException e) {
+                inputError = "input: " + rootMessage(e);
+            }
+            for (Config c : configs) {
+                Throughput t = inputError != null ? new Throughput(c, count, 0, 0, 0, null, inputError)
+                        : throughput(kafka, c, in, count);
+                throughputs.add(t);
+                progress("%s: %s", c.id(), t.error() != null ? "FAILED " + t.error()
+                        : String.format(Locale.ROOT, "%,.0f events/s (job %.1f s), steady %,.0f events/s, %,d outputs",
+                        t.rate(), t.jobMs() / 1e3, t.steadyRate(), t.out().records()));
+            }
+            BenchKafka.deleteTopics(kafka.bootstrapServers(), in);
+        }
+        if (modes.contains("latency")) {
+            for (Config c : configs) {
+                double target = rate != null ? rate : halfPeak(c);
+                for (String sink : latencySinks) {
+                    Latency l = Double.isNaN(target)
+                            ? new Latency(c, sink, target, 0, 0, 0, 0, 0, 0, "no throughput result to take half of")
+                            : latency(kafka, c, sink, target);
+                    latencies.add(l);
+                    progress("%s %s: %s", c.id(), sink, l.error() != null ? "FAILED " + l.error()
+                            : String.format(Locale.ROOT, "%,.0f events/s: p50 %d ms, p99 %d ms (%,d of %,d)",
+                            l.sentRate(), l.p50(), l.p99(), l.received(), l.sent()));
+                }
+            }
+        }
+    }
+
+    private double halfPeak(Config c) {
+        for (Throughput t : throughputs) {
+            if (t.config().equals(c) && t.error() == null) {
+                double peak = Double.isNaN(t.steadyRate()) ? t.rate() : t.steadyRate();
+                return Math.floor(peak / 2);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** One bounded run over the pre-produced topic {@code in}. */
+    private Throughput throughput(EmbeddedKafka kafka, Config c, String in, long count) {
+        String id = c.id();
+        String out = "out-" + id;
+        String dlq = "dlq-" + id;
+        kafka.createTopics(partitions, out, dlq);
+        try {
+            BenchKafka.awaitWritable(kafka.bootstrapServers(), out, dlq);
+            KafkaJobSpec spec = spec(kafka, c, in, out, dlq, id, true, true, checkpointInterval);
+            StreamExecutionEnvironment env = environment(spec, c);
+            System.gc();
+            long start = System.currentTimeMillis();
+            JobExecutionResult result = env.execute("pipeline " + id);
+            long end = System.currentTimeMillis();
+            OutputSummary summary = BenchKafka.readAll(kafka.bootstrapServers(), out);
+            return new Throughput(c, count, result.getNetRuntime(), start, end, summary, null);
+        } catch (Throwable e) {
+            return new Throughput(c, count, 0, 0, 0, null, rootMessage(e));
+        } finally {
+            BenchKafka.deleteTopics(kafka.bootstrapServers(), out, dlq);
+            deleteRecursively(work.resolve("checkpoints-" + id));
+        }
+    }
+
+    /** One unbounded run fed at {@code target} events/s; latency of the events sent in the measured window. */
+    private Latency latency(EmbeddedKafka kafka, Config c, String sink, double target) {
+        boolean exactlyOnce = switch (sink) {
+            case "exactly-once" -> true;
+            case "at-least-once" -> false;
+            default -> throw new IllegalArgumentException("sink must be exactly-once or at-least-once, got " + sink);
+        };
+        String id = "lat-" + c.id() + "-" + sink;
+        String in = "in-" + id;
+        String out = "out-" + id;
+        String dlq = "dlq-" + id;
+        kafka.createTopics(partitions, in, out, dlq);
+        String bootstrap = kafka.bootstrapServers();
+        JobClient client = null;
+        try {
+            BenchKafka.awaitWritable(bootstrap, in, out, dlq);
+            KafkaJobSpec spec = spec(kafka, c, in, out, dlq, id, false, exactlyOnce, latencyCheckpointInterval);
+            StreamExecutionEnvironment env = environment(spec, c);
+            System.gc();
+            client = env.executeAsync("pipeline " + id);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (client.getJobStatus().get() != JobStatus.RUNNING) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("job not running after 60 s");
+                }
+                Thread.sleep(50);
+            }
+            long windowStart = System.currentTimeMillis() + TimeUtils.parseDuration(latencyWarmup).toMillis();
+            long windowEnd = windowStart + TimeUtils.parseDuration(latencyDuration).toMillis();
+            LatencyConsumer consumer = new LatencyConsumer(bootstrap, out, windowStart, windowEnd);
+            RateProducer producer = new RateProducer(bootstrap, in, target, c.streams(), windowStart, windowEnd);
+            consumer.start();
+            producer.start();
+            Thread.sleep(Math.max(0, windowEnd + 100 - System.currentTimeMillis()));
+            // The window's last events come out once the watermark passes them and a checkpoint commits them.
+            long drain = System.nanoTime() + TimeUtils.parseDuration(outOfOrderness)
+                    .plus(TimeUtils.parseDuration(latencyCheckpointInterval).multipliedBy(2)).plusSeconds(30).toNanos();
+            while (consumer.inWindow < producer.sentInWindow && System.nanoTime() < drain) {
+                Thread.sleep(100);
+            }
+            producer.stop = true;
+            consumer.stop = true;
+            producer.join();
+            consumer.join();
+            producer.failures.check(in);
+            double seconds = (windowEnd - windowStart) / 1e3;
+            var h = consumer.histogram;
+            return new Latency(c, sink, target, producer.sentInWindow / seconds, producer.sentInWindow,
+                    consumer.inWindow, h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), null);
+        } catch (Throwable e) {
+            return new Latency(c, sink, target, 0, 0, 0, 0, 0, 0, rootMessage(e));
+        } finally {
+            if (client != null) {
+                try {
+                    client.cancel().get();
+                    client.getJobExecutionResult().handle((r, e) -> null).get();
+                } catch (Exception ignored) {
+                    // already finished or failed: the result says so
+                }
+            }
+            BenchKafka.deleteTopics(bootstrap, in, out, dlq);
+            deleteRecursively(work.resolve("checkpoints-" + id));
+        }
+    }
+
+    private KafkaJobSpec spec(EmbeddedKafka kafka, Config c, String in, String out, String dlq, String id,
+                              boolean bounded, boolean exactlyOnce, String interval) {
+        JobSettings settings = JobSettings.builder().outOfOrderness(TimeUtils.parseDuration(outOfOrderness)).build();
+        return new KafkaJobSpec(kafka.bootstrapServers(), in, out, dlq, work.resolve("model.safetensors"), "bench-" + id,
+                "earliest", bounded, exactlyOnce, "bench-" + id, null, parallelism, c.backend(),
+                work.resolve("checkpoints-" + id).toUri().toString(), TimeUtils.parseDuration(interval), settings);
+    }
+
+    /** The product's environment and wiring; the pass-through job swaps only the keyed function. */
+    private StreamExecutionEnvironment environment(KafkaJobSpec spec, Config c) {
+        StreamExecutionEnvironment env = KafkaForecastJob.environment(spec);
+        // A failure fails the run (a row saying so) instead of restarting forever, unless -D says otherwise.
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.addAll(Configuration.fromMap(flinkConf));
+        env.configure(conf);
+        switch (c.job()) {
+            case "ssm" -> KafkaForecastJob.wire(env, spec);
+            case "pass-through" -> KafkaForecastJob.wire(env, spec, dInput,
+                    new PassThroughFunction(stateSize, model.version()), "pass-through");
+            default -> throw new IllegalArgumentException("job must be ssm or pass-through, got " + c.job());
+        }
+        return env;
+    }
+
+    private void report(PrintStream out) {
+        out.println("## Pipeline benchmark: Kafka -> job -> Kafka");
+        out.println();
+        out.println("```");
+        out.println(ProcessHandle.current().info().commandLine().orElse("PipelineBenchmark " + String.join(" ",
+                spec.commandLine().getParseResult().originalArgs())));
+        out.println("```");
+        out.println();
+        out.printf(Locale.ROOT, "Machine: %d cores (nproc), %s, %s RAM, load average at start %s, at end %s; Java %s (%s), max heap %.1f GiB; kernels: %s.%n",
+                Runtime.getRuntime().availableProcessors(), procLine("/proc/cpuinfo", "model name"),
+                procLine("/proc/meminfo", "MemTotal"), loadAtStart, firstLine("/proc/loadavg"), System.getProperty("java.runtime.version"),
+                System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() / (double) (1L << 30),
+                KernelOpsProvider.get().getClass().getSimpleName());
+        out.printf(Locale.ROOT, "Model: mamba d_model 16, n_layers 2, d_state 16, d_input 1 (seed %d); state %,d floats per stream "
+                        + "(pass-through: a float[%d]). Job: parallelism %d, %d partitions per topic, exactly-once sink, "
+                        + "out-of-orderness %s; embedded Kafka broker and MiniCluster in this JVM.%n",
+                seed, stateSize, stateSize, parallelism, partitions, outOfOrderness);
+        if (!flinkConf.isEmpty()) {
+            out.println("Extra Flink configuration: " + flinkConf + ".");
+        }
+        if (!throughputs.isEmpty()) {
+            out.println();
+            out.printf("Throughput: bounded job over a pre-produced topic, checkpoints every %s. \"job\" = events / "
+                    + "Flink's net job runtime (submission to finish, start-up and final commit included); \"steady\" = "
+                    + "outputs / (last - first output record time); \"to first\" = submission (MiniCluster start included) -> "
+                    + "first output, \"after last\" = last output -> job finished (final checkpoint and commit).%n",
+                    checkpointInterval);
+            out.println();
+            out.println("| streams | backend | job | events | job s | events/s (job) | first→last output s "
+                    + "| events/s (steady) | to first s | after last s | outputs |");
+            out.println("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            for (Throughput t : throughputs) {
+                Config c = t.config();
+                if (t.error() != null) {
+                    out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | failed: %s | | | | | | |%n", c.streams(), c.backend(),
+                            c.job(), t.events(), t.error().replace('|', '/'));
+                    continue;
+                }
+                OutputSummary o = t.out();
+                boolean any = o.records() > 0;
+                out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | %.1f | %,.0f | %s | %,.0f | %s | %s | %s |%n",
+                        c.streams(), c.backend(), c.job(), t.events(), t.jobMs() / 1e3, t.rate(),
+                        any ? seconds(o.lastMs() - o.firstMs()) : "-", t.steadyRate(),
+                        any ? seconds(o.firstMs() - t.startMs()) : "-", any ? seconds(t.endMs() - o.lastMs()) : "-",
+                        o.records() == t.events() ? String.format(Locale.ROOT, "%,d", o.records())
+                                : String.format(Locale.ROOT, "**%,d ≠ events**", o.records()));
+            }
+            out.println();
+            out.println("| streams | backend | SSM / pass-through (job) | SSM / pass-through (steady) |");
+            out.println("| ---: | --- | ---: | ---: |");
+            for (Throughput s : throughputs) {
+                Config c = s.config();
+                Throughput p = throughputs.stream().filter(t -> t.config().equals(new Config(c.streams(), c.backend(),
+                        "pass-through"))).findFirst().orElse(null);
+                if (c.job().equals("ssm") && p != null && s.error() == null && p.error() == null) {
+                    out.printf(Locale.ROOT, "| %,d | %s | %.2f | %.2f |%n", c.streams(), c.backend(),
+                            s.rate() / p.rate(), s.steadyRate() / p.steadyRate());
+                }
+            }
+        }
+        if (!latencies.isEmpty()) {
+            out.println();
+            out.printf("Latency: unbounded job fed at a fixed rate (%s), checkpoints every %s; latency = time an "
+                    + "output record is read (read_committed) - its event time, which is the wall clock when the input "
+                    + "was sent; events sent in the %s after a %s warm-up. The SSM job holds each event until the "
+                    + "watermark (out-of-orderness %s, emitted every 200 ms) passes it; the pass-through job does not.%n",
+                    rate != null ? "--rate" : "half the steady throughput above", latencyCheckpointInterval,
+                    latencyDuration, latencyWarmup, outOfOrderness);
+            out.println();
+            out.println("| streams | backend | job | sink | target events/s | sent events/s | received / sent | p50 ms | p99 ms | max ms |");
+            out.println("| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            for (Latency l : latencies) {
+                Config c = l.config();
+                if (l.error() != null) {
+                    out.printf(Locale.ROOT, "| %,d | %s | %s | %s | %,.0f | failed: %s | | | | |%n", c.streams(),
+                            c.backend(), c.job(), l.sink(), l.targetRate(), l.error().replace('|', '/'));
+                    continue;
+                }
+                out.printf(Locale.ROOT, "| %,d | %s | %s | %s | %,.0f | %,.0f | %,d / %,d | %,d | %,d | %,d |%n",
+                        c.streams(), c.backend(), c.job(), l.sink(), l.targetRate(), l.sentRate(), l.received(),
+                        l.sent(), l.p50(), l.p99(), l.max());
+            }
+        }
+        out.flush();
+    }
+
+    private static String seconds(long ms) {
+        return String.format(Locale.ROOT, "%.1f", ms / 1e3);
+    }
+
+    private static void progress(String format, Object... args) {
+        System.err.println("pipeline: " + String.format(Locale.ROOT, format, args));
+        System.err.flush();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static String procLine(String file, String key) {
+        try (Stream<String> lines = Files.lines(Paths.get(file))) {
+            return lines.filter(l -> l.startsWith(key)).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
+                    .orElse("unknown " + key);
+        } catch (IOException | RuntimeException e) {
+            return "unknown " + key;
+        }
+    }
+
+    private static String firstLine(String file) {
+        try (Stream<String> lines = Files.lines(Paths.get(file))) {
+            return lines.findFirst().orElse("?");
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            progress("could not delete %s: %s", dir, e);
+        }
+    }
+}
