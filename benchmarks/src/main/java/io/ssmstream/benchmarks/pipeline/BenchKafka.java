@@ -3,19 +3,15 @@ package io.ssmstream.benchmarks.pipeline;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -101,39 +97,6 @@ final class BenchKafka {
                 throw new IllegalStateException(count.get() + " events were not written to " + topic + ": " + first,
                         first);
             }
-        }
-    }
-
-    /**
-     * Waits until every partition of the topics answers a list-offsets request, which its leader serves: a topic
-     * just created may still refuse writes with NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets that
-     * on its first batch can then retry it with OUT_OF_ORDER_SEQUENCE_NUMBER until the delivery timeout (seen with
-     * the embedded broker: the batch was lost).
-     */
-    static void awaitWritable(String bootstrap, String... topics) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (Admin admin = Admin.create(p)) {
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(List.of(topics)).allTopicNames().get(60, TimeUnit.SECONDS).forEach((name, d) ->
-                    d.partitions().forEach(tp -> request.put(new TopicPartition(name, tp.partition()), OffsetSpec.latest())));
-            while (true) {
-                try {
-                    admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
-                    return;
-                } catch (ExecutionException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("topics " + List.of(topics) + " not writable after 60 s", e);
-                    }
-                    Thread.sleep(100);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot describe topics " + List.of(topics) + ": " + e, e);
         }
     }
 

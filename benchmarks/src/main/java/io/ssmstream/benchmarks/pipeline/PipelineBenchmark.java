@@ -227,7 +227,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
             String inputError = null;
             try {
                 kafka.createTopics(partitions, in);
-                BenchKafka.awaitWritable(kafka.bootstrapServers(), in);
                 long start = System.nanoTime();
                 BenchKafka.produceBacklog(kafka.bootstrapServers(), in, count, n, T0);
                 progress("produced %,d events over %,d streams in %.1f s", count, n, (System.nanoTime() - start) / 1e9);
@@ -277,7 +276,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
         String dlq = "dlq-" + id;
         kafka.createTopics(partitions, out, dlq);
         try {
-            BenchKafka.awaitWritable(kafka.bootstrapServers(), out, dlq);
             KafkaJobSpec spec = spec(kafka, c, in, out, dlq, id, true, true, checkpointInterval);
             StreamExecutionEnvironment env = environment(spec, c);
             System.gc();
@@ -309,7 +307,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
         String bootstrap = kafka.bootstrapServers();
         JobClient client = null;
         try {
-            BenchKafka.awaitWritable(bootstrap, in, out, dlq);
             KafkaJobSpec spec = spec(kafka, c, in, out, dlq, id, false, exactlyOnce, latencyCheckpointInterval);
             StreamExecutionEnvironment env = environment(spec, c);
             System.gc();

@@ -6,6 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +98,12 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalArgumentException if {@code partitions < 1}, no name is given, or a name is blank
      * @throws IllegalStateException if the broker refuses (e.g. a topic already exists) or does not answer in time
      */
+    /**
+     * Creates the topics and returns once every partition's leader serves requests: a topic just created may
+     * still refuse writes with NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets that on its first
+     * batch can retry it with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen here: the batch was
+     * lost).
+     */
     public void createTopics(int partitions, String... names) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
@@ -115,6 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, names, partitions);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not create topics " + List.of(names) + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -127,6 +137,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Stops the broker and deletes its data. Idempotent. */
+    /** Polls list-offsets (served by each partition's leader) until every partition answers. */
+    private static void awaitLeaders(Admin admin, String[] names, int partitions)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (String name : names) {
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(name, p), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(request).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
