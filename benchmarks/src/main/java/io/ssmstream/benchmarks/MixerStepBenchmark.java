@@ -1,8 +1,5 @@
 package io.ssmstream.benchmarks;
 
-import io.ssmstream.kernels.model.SsmModel;
-import io.ssmstream.kernels.model.SsmRunner;
-import io.ssmstream.kernels.model.StreamState;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,28 +45,15 @@ public class MixerStepBenchmark {
     @Param({"scalar", "vector"})
     public String impl;
 
-    private SsmRunner runner;
-    private StreamState state;
-    private float[] series;
-    private final float[] values = new float[1];
-    private final float[] forecastMean = new float[1];
-    private final float[] forecastStd = new float[1];
-    private int t;
+    private SteppedStream stream;
 
     @Setup
     public void setUp() {
-        SsmModel m = BenchModels.model(model, false);
-        runner = new SsmRunner(m, BenchModels.ops(impl));
-        state = StreamState.zeros(m);
-        series = BenchModels.series();
-        BenchModels.prime(runner, state, series, new float[] {1f});
-        t = 0;
+        stream = new SteppedStream(model, impl, false, new float[] {1f});
     }
 
     @Benchmark
     public float step() {
-        values[0] = series[t++ & (BenchModels.SERIES_LENGTH - 1)];
-        runner.step(state, values, 1f, forecastMean, forecastStd);
-        return forecastMean[0] + forecastStd[0];
+        return stream.step(1f);
     }
 }

@@ -1,8 +1,5 @@
 package io.ssmstream.benchmarks;
 
-import io.ssmstream.kernels.model.SsmModel;
-import io.ssmstream.kernels.model.SsmRunner;
-import io.ssmstream.kernels.model.StreamState;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,32 +41,19 @@ public class TimeAwareStepBenchmark {
     @Param({"scalar", "vector"})
     public String impl;
 
-    private SsmRunner runner;
-    private StreamState state;
-    private float[] series;
-    private final float[] values = new float[1];
-    private final float[] forecastMean = new float[1];
-    private final float[] forecastStd = new float[1];
-    private int t;
+    private SteppedStream stream;
     private int g;
 
     @Setup
     public void setUp() {
-        SsmModel m = BenchModels.model(model, true);
-        runner = new SsmRunner(m, BenchModels.ops(impl));
-        state = StreamState.zeros(m);
-        series = BenchModels.series();
-        BenchModels.prime(runner, state, series, GAPS);
-        t = 0;
+        stream = new SteppedStream(model, impl, true, GAPS);
         g = 0;
     }
 
     @Benchmark
     public float step() {
-        values[0] = series[t++ & (BenchModels.SERIES_LENGTH - 1)];
         float tau = GAPS[g];
         g = g + 1 == GAPS.length ? 0 : g + 1;
-        runner.step(state, values, tau, forecastMean, forecastStd);
-        return forecastMean[0] + forecastStd[0];
+        return stream.step(tau);
     }
 }

@@ -181,8 +181,9 @@ final class DemoCommand extends CliCommand {
         e.printf(Locale.ROOT, "%d anomalies (score >= %s)%s%n", anomalies.size(), threshold,
                 anomalies.isEmpty() ? "" : ", strongest:");
         for (ForecastRecord r : anomalies.subList(0, Math.min(5, anomalies.size()))) {
+            float[] expected = previousForecast(results, r);
             e.printf(Locale.ROOT, "  %s  value %.1f, forecast %.1f ± %.1f, score %.5f%n", Instant.ofEpochMilli(r.ts),
-                    r.values[0], previousForecast(results, r)[0], previousForecast(results, r)[1], r.anomalyScore);
+                    r.values[0], expected[0], expected[1], r.anomalyScore);
         }
         e.println("forecasts: " + csv.toAbsolutePath());
         e.flush();
