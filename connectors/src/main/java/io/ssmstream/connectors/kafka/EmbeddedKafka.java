@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -105,6 +106,18 @@ public final class EmbeddedKafka implements AutoCloseable {
      * lost).
      */
     public void createTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /**
+     * Creates single-partition topics with {@code cleanup.policy=compact}, as the model-update topic should be:
+     * the broker keeps the latest record per key (model name), so a restarted job still finds the current model.
+     */
+    public void createCompactedTopics(String... names) {
+        createTopics(1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT), names);
+    }
+
+    private void createTopics(int partitions, Map<String, String> configs, String... names) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }
@@ -117,7 +130,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("names: topic name must not be blank, got \"" + name + "\"");
             }
-            topics.add(new NewTopic(name, partitions, (short) 1));
+            topics.add(new NewTopic(name, partitions, (short) 1).configs(configs));
         }
         ensureOpen();
         Properties props = new Properties();
