@@ -8,6 +8,7 @@ import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.state.ForecasterStateSerializer;
 import io.ssmstream.operators.swap.AcceptedModel;
 import io.ssmstream.operators.swap.ActiveModel;
@@ -16,8 +17,6 @@ import io.ssmstream.operators.swap.SwapMetrics;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -35,9 +34,10 @@ import org.apache.flink.util.OutputTag;
  * The per-stream forecaster: keeps one SSM state per stream id in Flink keyed state and applies the stream's
  * events in event-time order; takes model updates from a broadcast input.
  * <ul>
- *   <li>Ordering: an event waits in {@link #PENDING_STATE} until the watermark passes its time (an event-time
- *       timer), so events that arrive out of order within the watermark's bounded out-of-orderness are
- *       applied in time order.</li>
+ *   <li>Ordering: an event waits in {@link #PENDING_STATE} until the watermark passes its time, so events that
+ *       arrive out of order within the watermark's bounded out-of-orderness are applied in time order. A stream
+ *       has one event-time timer, at its earliest waiting event; when it fires, every waiting event the
+ *       watermark has passed is applied, in time order, and the timer moves to the next waiting event.</li>
  *   <li>Late events (at or behind the watermark when they arrive) go to {@link #DEAD_LETTERS} as {@code late}.</li>
  *   <li>Duplicates (same stream, same time) keep the first; the rest are counted and dropped.</li>
  *   <li>Idle streams: a processing-time timer clears all of a stream's state after {@code idleTtl} without
@@ -52,8 +52,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private static final long serialVersionUID = 1L;
 
     public static final String FORECASTER_STATE = "ssm-forecaster";
-    public static final String PENDING_STATE = "pending-events";
-    public static final String LAST_SEEN_STATE = "last-seen-processing-time";
+    public static final String PENDING_STATE = "pending-events-v2";
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
     /** Broadcast state: model name to the update this forecaster accepted last. */
     public static final MapStateDescriptor<String, AcceptedModel> ACCEPTED_MODEL_STATE = new MapStateDescriptor<>(
@@ -67,8 +66,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private transient AcceptedModel restored;
     private transient ActiveModel active;
     private transient ValueState<ForecasterState> forecasterState;
-    private transient MapState<Long, SensorEvent> pending;
-    private transient ValueState<Long> lastSeen;
+    private transient ValueState<PendingEvents> pending;
     private transient ForecastMetrics metrics;
 
     /**
@@ -98,16 +96,15 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         this(model, idleTtl, anomalyThreshold, SwapSettings.defaults());
     }
 
+    /** Before {@link #open}: picks up the model accepted before a restore, if any. */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        BroadcastState<String, AcceptedModel> accepted =
-                context.getOperatorStateStore().getBroadcastState(ACCEPTED_MODEL_STATE);
-        restored = accepted.get(swap.modelName());
+        restored = context.getOperatorStateStore().getBroadcastState(ACCEPTED_MODEL_STATE).get(swap.modelName());
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
-        // The broadcast state is Flink's; this function keeps nothing else outside keyed state.
+        // Nothing of its own: the accepted model is in Flink's broadcast state, the streams in keyed state.
     }
 
     @Override
@@ -121,11 +118,11 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         }
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(PENDING_STATE, Types.LONG, TypeInformation.of(SensorEvent.class)));
-        lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_SEEN_STATE, Types.LONG));
+        pending = getRuntimeContext().getState(
+                new ValueStateDescriptor<>(PENDING_STATE, TypeInformation.of(PendingEvents.class)));
     }
 
+    /** The switch point: an accepted update is the current model from here on (see {@link ActiveModel}). */
     @Override
     public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<ForecastRecord> out)
             throws Exception {
@@ -144,53 +141,80 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             ctx.output(DEAD_LETTERS, DeadLetter.late(event, watermark));
             return;
         }
-        if (pending.contains(event.ts)) {
+        PendingEvents waiting = pending.value();
+        long now = ctx.timerService().currentProcessingTime();
+        if (waiting == null) {
+            waiting = new PendingEvents();
+            ctx.timerService().registerProcessingTimeTimer(now + idleTtlMillis);
+        }
+        if (!waiting.insert(event.ts, event.values)) {
             metrics.duplicate();
             return;
         }
-        pending.put(event.ts, event);
-        ctx.timerService().registerEventTimeTimer(event.ts);
-        long now = ctx.timerService().currentProcessingTime();
-        if (lastSeen.value() == null) {
-            ctx.timerService().registerProcessingTimeTimer(now + idleTtlMillis);
+        if (waiting.earliest() == event.ts) {
+            // The stream's timer stands at its earliest waiting event: this one is now the earliest.
+            ctx.timerService().registerEventTimeTimer(event.ts);
         }
-        lastSeen.update(now);
+        waiting.lastSeenMillis = now;
+        pending.update(waiting);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            SensorEvent event = pending.get(timestamp);
-            if (event != null) {
-                pending.remove(timestamp);
-                out.collect(apply(event));
-            }
+            applyReleased(ctx, out);
             return;
         }
         expireIfIdle(timestamp, ctx);
     }
 
-    private ForecastRecord apply(SensorEvent event) throws Exception {
+    /**
+     * Applies, in time order, every waiting event the watermark has passed; the timer moves to the next one.
+     * The stream's state is first made the current model's (rebuilt from its input window after a swap).
+     */
+    private void applyReleased(OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
+        PendingEvents waiting = pending.value();
+        if (waiting == null) {
+            return;
+        }
+        int released = waiting.countUpTo(ctx.timerService().currentWatermark());
+        if (released == 0) {
+            return; // a timer left at an earlier "earliest" whose events were applied with a previous release
+        }
         ForecasterState stored = forecasterState.value();
         if (stored == null) {
             metrics.streamAdded();
         }
         ForecasterState state = active.stateFor(stored);
-        long start = System.nanoTime();
-        double score = active.forecaster().step(state, event.ts * 1000L, event.values);
-        metrics.stepped(System.nanoTime() - start, score >= anomalyThreshold);
+        StreamForecaster forecaster = active.forecaster();
+        String stream = ctx.getCurrentKey();
+        for (int i = 0; i < released; i++) {
+            out.collect(apply(forecaster, state, stream, waiting.ts[i], waiting.values[i]));
+        }
         forecasterState.update(state);
-        return new ForecastRecord(event.stream, event.ts, event.values, state.forecastMean().clone(),
-                state.forecastStd().clone(), score, state.modelVersion(), state.ssm().events());
+        waiting.removeFirst(released);
+        if (waiting.count() > 0) {
+            ctx.timerService().registerEventTimeTimer(waiting.earliest());
+        }
+        pending.update(waiting);
+    }
+
+    private ForecastRecord apply(StreamForecaster forecaster, ForecasterState state, String stream, long ts,
+                                 float[] values) {
+        long start = System.nanoTime();
+        double score = forecaster.step(state, ts * 1000L, values);
+        metrics.stepped(System.nanoTime() - start, score >= anomalyThreshold);
+        return new ForecastRecord(stream, ts, values, state.forecastMean().clone(), state.forecastStd().clone(),
+                score, state.modelVersion(), state.ssm().events());
     }
 
     private void expireIfIdle(long timestamp, OnTimerContext ctx) throws Exception {
-        Long seen = lastSeen.value();
-        if (seen == null) {
+        PendingEvents waiting = pending.value();
+        if (waiting == null) {
             return;
         }
-        long deadline = seen + idleTtlMillis;
-        if (timestamp < deadline || !pending.isEmpty()) {
+        long deadline = waiting.lastSeenMillis + idleTtlMillis;
+        if (timestamp < deadline || waiting.count() > 0) {
             // Events came since this timer was set, or some still wait for the watermark: look again later.
             ctx.timerService().registerProcessingTimeTimer(Math.max(deadline, timestamp + idleTtlMillis / 2 + 1));
             return;
@@ -199,6 +223,6 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             metrics.streamExpired();
         }
         forecasterState.clear();
-        lastSeen.clear();
+        pending.clear();
     }
 }

@@ -90,6 +90,37 @@ class SsmForecastFunctionTest {
     }
 
     @Test
+    void aStreamWaitsOnOneTimerHoweverManyOfItsEventsWait() throws Exception {
+        try (var h = harness()) {
+            for (long ts = 1000; ts <= 5000; ts += 1000) {
+                h.processElement(ForecasterHarness.event("a", ts, ts / 1000f), ts);
+            }
+            assertEquals(1, h.numEventTimeTimers(), "a timer at the earliest waiting event only");
+            h.processWatermark(3500);
+            assertEquals(3, h.extractOutputValues().size());
+            assertEquals(1, h.numEventTimeTimers(), "the timer moved to the next waiting event");
+        }
+    }
+
+    @Test
+    void eventsOneWatermarkReleasesAreAppliedInTimeOrderAndLeaveNoTimers() throws Exception {
+        try (var h = harness()) {
+            h.processElement(ForecasterHarness.event("a", 3000, 30), 3000);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
+            h.processWatermark(10_000);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertEquals(List.of(1000L, 2000L, 3000L), out.stream().map(r -> r.ts).toList());
+            List<float[]> expected = expectedForecasts(new long[] {1000, 2000, 3000}, new float[] {10, 20, 30});
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(expected.get(i), out.get(i).forecast);
+                assertEquals(i + 1, out.get(i).events);
+            }
+            assertEquals(0, h.numEventTimeTimers());
+        }
+    }
+
+    @Test
     void lateEventGoesToDeadLetterWithItsOriginalBytes() throws Exception {
         try (var h = harness()) {
             h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
