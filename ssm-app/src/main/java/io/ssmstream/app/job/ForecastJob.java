@@ -8,16 +8,15 @@ import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.operators.DeadLetterRouter;
 import io.ssmstream.operators.ModelArtifact;
 import io.ssmstream.operators.SsmForecastFunction;
-import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * The forecasting job's topology, independent of where records come from and go to, so that tests inject
@@ -85,9 +84,7 @@ public final class ForecastJob {
     public static void build(DataStream<ParsedRecord> input, DataStream<ModelUpdate> updates,
                              Sink<ForecastRecord> forecasts, Sink<DeadLetter> deadLetters, ModelArtifact model,
                              JobSettings settings) {
-        DataStream<ModelUpdate> updateInput = updates != null ? updates : input.getExecutionEnvironment()
-                .fromData(List.of(), TypeInformation.of(ModelUpdate.class)).uid(NO_MODEL_UPDATES_UID)
-                .name("no model updates");
+        DataStream<ModelUpdate> updateInput = updates != null ? updates : noUpdates(input);
         SingleOutputStreamOperator<SensorEvent> events = router(input);
         SingleOutputStreamOperator<ForecastRecord> forecast = events
                 .keyBy(e -> e.stream)
@@ -112,6 +109,17 @@ public final class ForecastJob {
                 .process(keyed)
                 .uid(FORECASTER_UID).name(name);
         sinks(events, forecast, forecasts, deadLetters);
+    }
+
+    /**
+     * An update input that ends at once without a record (its end is the end of time for the watermark). From a
+     * one-number sequence that emits nothing, since Flink's {@code fromData} cannot make an empty stream.
+     */
+    private static DataStream<ModelUpdate> noUpdates(DataStream<ParsedRecord> input) {
+        return input.getExecutionEnvironment().fromSequence(0, 0).setParallelism(1).uid(NO_MODEL_UPDATES_UID)
+                .name("no model updates")
+                .flatMap((Long n, Collector<ModelUpdate> none) -> { }).returns(ModelUpdate.class)
+                .setParallelism(1).name("no model updates");
     }
 
     private static SingleOutputStreamOperator<SensorEvent> router(DataStream<ParsedRecord> input) {
