@@ -91,4 +91,12 @@ class DockerComposeTest {
         }
         assertTrue(producer.contains("--topic sensor-events"));
     }
+
+    @Test
+    void theModelUpdateTopicIsCreatedCompactedAndTheJobTakesUpdatesFromIt() {
+        String topics = service("topics").path("command").get(0).asText();
+        assertTrue(topics.contains("--topic model-updates") && topics.contains("--partitions 1")
+                && topics.contains("--config cleanup.policy=compact"), topics);
+        assertTrue(service("job").path("command").asText().contains("--model-updates-topic model-updates"));
+    }
 }
