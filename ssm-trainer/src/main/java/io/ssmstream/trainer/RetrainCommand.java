@@ -113,6 +113,10 @@ final class RetrainCommand implements Callable<Integer> {
     @Mixin
     TrainingFlags training;
 
+    /** Set by RetrainJob: Flink has set up the file systems, and the job is one round (the schedule is Flink's). */
+    @Option(names = "--flink-task", hidden = true)
+    boolean flinkTask;
+
     @Override
     public Integer call() throws Exception {
         training.applyThreads();
@@ -131,7 +135,13 @@ final class RetrainCommand implements Callable<Integer> {
         if ((source.inputTopic != null || modelUpdatesTopic != null) && bootstrapServers == null) {
             throw new TrainingDataException("--input-topic and --model-updates-topic need --bootstrap-servers");
         }
-        ModelStore.initializeFileSystems();
+        if (flinkTask && interval != null) {
+            throw new TrainingDataException("the retraining Flink job runs one round: drop --every (schedule the"
+                    + " submission instead, e.g. a cron job running flink run)");
+        }
+        if (!flinkTask) {
+            ModelStore.initializeFileSystems();
+        }
         ModelStore modelStore = ModelStore.open(store);
         RetrainRound.InitFrom init = initFrom();
         SsmModel fixedParent = init instanceof RetrainRound.InitFrom.Model m ? load(modelStore, m.uri()) : null;
