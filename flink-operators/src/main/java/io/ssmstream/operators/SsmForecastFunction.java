@@ -6,7 +6,7 @@ import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
-import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.state.ForecasterStateSerializer;
 import java.time.Duration;
@@ -71,7 +71,7 @@ public class SsmForecastFunction extends KeyedProcessFunction<String, SensorEven
 
     @Override
     public void open(OpenContext openContext) {
-        forecaster = new StreamForecaster(model.load(), KernelOpsProvider.get(), new GaussianTailScorer());
+        forecaster = new StreamForecaster(model.load(), KernelOpsProvider.get(), new LikelihoodScorer());
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
         pending = getRuntimeContext().getMapState(

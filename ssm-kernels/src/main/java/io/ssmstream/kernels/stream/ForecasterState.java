@@ -17,7 +17,7 @@ public final class ForecasterState {
     long lastTsMicros;
     final float[] forecastMean; // (d_input): forecast of the next event
     final float[] forecastStd;  // (d_input)
-    final float[] scorer;       // (scorer.stateSize)
+    float[] scorer;             // (scorer.stateSize); replaced when it was another scorer's
 
     public ForecasterState(StreamState ssm, long lastTsMicros, float[] forecastMean, float[] forecastStd,
                            float[] scorer) {
