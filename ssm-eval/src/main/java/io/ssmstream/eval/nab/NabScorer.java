@@ -119,6 +119,11 @@ public final class NabScorer {
         return new Sweep(file, scores.clone(), unweighted, window, left);
     }
 
+    /** Whether a row lies inside a window (also in the probationary period): only there is a detection worth > 0. */
+    public static boolean inWindow(Sweep s, int row) {
+        return s.unweighted()[row] > 0;
+    }
+
     /** The raw score of one file at a threshold. */
     public static double score(Sweep s, NabProfile p, double threshold) {
         double total = 0;

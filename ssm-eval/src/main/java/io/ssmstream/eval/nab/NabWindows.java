@@ -2,13 +2,10 @@ package io.ssmstream.eval.nab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmstream.connectors.time.TimestampParser;
 import io.ssmstream.eval.EvalInputException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,9 +14,6 @@ import java.util.Map;
 
 /** NAB's anomaly windows ({@code labels/combined_windows.json}): per file, inclusive [start, end] times. */
 public final class NabWindows {
-    /** NAB's timestamps: {@code 2014-04-10 07:15:00} in the data, {@code 2014-04-10 07:15:00.000000} in the labels. */
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]");
-
     /** One window, epoch µs (NAB times are naive; read as UTC), inclusive at both ends. */
     public record Window(long startMicros, long endMicros) {
         public Window {
@@ -56,14 +50,12 @@ public final class NabWindows {
         return windows;
     }
 
-    /** A NAB timestamp as epoch µs. */
+    /** A NAB timestamp ({@code 2014-04-10 07:15:00} in the data, {@code ...:00.000000} in the labels) as epoch µs, UTC. */
     public static long parseMicros(String timestamp, String where) {
         try {
-            LocalDateTime t = LocalDateTime.parse(timestamp.strip(), TIME);
-            return t.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + t.getNano() / 1000;
-        } catch (DateTimeParseException e) {
-            throw new EvalInputException(where + ": bad timestamp '" + timestamp
-                    + "' (expected yyyy-MM-dd HH:mm:ss[.ffffff])");
+            return TimestampParser.parseMicros(timestamp);
+        } catch (IllegalArgumentException e) {
+            throw new EvalInputException(where + ": " + e.getMessage());
         }
     }
 }
