@@ -2,10 +2,12 @@ package io.ssmstream.eval.nab;
 
 import io.ssmstream.eval.EvalInputException;
 import io.ssmstream.kernels.model.Arch;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,8 +75,10 @@ public final class NabCommand implements Callable<Integer> {
         long start = System.nanoTime();
         List<NabEvaluation.DetectorResult> results = evaluation.run(out, System.err);
         NabEvaluation.writeScores(out.resolve("scores.csv"), results);
-        NabEvaluation.printTable(results, fileCount, System.out);
-        System.out.printf("wall time %.0f s; results in %s%n", (System.nanoTime() - start) / 1e9, out);
+        PrintWriter table = spec.commandLine().getOut();
+        NabEvaluation.printTable(results, fileCount, table);
+        table.printf(Locale.ROOT, "wall time %.0f s; results in %s%n", (System.nanoTime() - start) / 1e9, out);
+        table.flush();
         return 0;
     }
 

@@ -3,6 +3,7 @@ package io.ssmstream.eval.nab;
 import io.ssmstream.eval.EvalInputException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -182,7 +183,7 @@ public final class NabEvaluation {
     }
 
     /** The table: detector × profile (normalised score, threshold), events/s of the stream, training time. */
-    public static void printTable(List<DetectorResult> results, int files, PrintStream out) {
+    public static void printTable(List<DetectorResult> results, int files, PrintWriter out) {
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-26s", "detector"));
         for (NabScorer.Result r : results.get(0).byProfile()) {
             header.append(String.format(Locale.ROOT, " %26s", r.profile().name() + " (thr)"));

@@ -65,7 +65,8 @@ public final class NabScorer {
     /**
      * @param micros  row times, epoch µs, in row order (not decreasing)
      * @param scores  anomaly score per row, in [0, 1]
-     * @param windows the file's windows in time order
+     * @param windows the file's windows in time order; those without rows (past a truncated file's end) are
+     *                left out
      */
     public static Sweep sweep(String file, long[] micros, double[] scores, List<NabWindows.Window> windows) {
         int n = micros.length;
@@ -78,16 +79,21 @@ public final class NabScorer {
                         + ", outside [0, 1]");
             }
         }
-        int[] left = new int[windows.size()];
-        int[] right = new int[windows.size()];
-        for (int k = 0; k < windows.size(); k++) {
-            NabWindows.Window w = windows.get(k);
-            left[k] = firstAtOrAfter(micros, w.startMicros());
-            right[k] = lastAtOrBefore(micros, w.endMicros());
-            if (left[k] > right[k] || (k > 0 && left[k] <= right[k - 1])) {
-                throw new IllegalArgumentException(file + ": window " + k + " holds no rows or overlaps the previous");
+        // windows that hold no rows (past the end of a truncated file) are left out
+        List<int[]> rowsOf = new ArrayList<>();
+        for (NabWindows.Window w : windows) {
+            int l = firstAtOrAfter(micros, w.startMicros());
+            int r = lastAtOrBefore(micros, w.endMicros());
+            if (l > r) {
+                continue;
             }
+            if (!rowsOf.isEmpty() && l <= rowsOf.get(rowsOf.size() - 1)[1]) {
+                throw new IllegalArgumentException(file + ": window " + w + " overlaps the previous one");
+            }
+            rowsOf.add(new int[] {l, r});
         }
+        int[] left = rowsOf.stream().mapToInt(lr -> lr[0]).toArray();
+        int[] right = rowsOf.stream().mapToInt(lr -> lr[1]).toArray();
         int probation = probationaryLength(n);
         double[] unweighted = new double[n];
         int[] window = new int[n];

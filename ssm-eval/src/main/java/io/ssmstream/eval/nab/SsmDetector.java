@@ -20,6 +20,9 @@ import java.util.List;
  * code of the Flink job. Nothing after a row is used to score it.
  */
 public final class SsmDetector implements NabDetector {
+    /** DJL's PyTorch engine records gradients for one training at a time per process: files train in turn. */
+    private static final Object TRAINING = new Object();
+
     private final Settings settings;
 
     /**
@@ -103,6 +106,8 @@ public final class SsmDetector implements NabDetector {
         }
         EventSeries history = new EventSeries(series.name(), List.of("value"), micros, values);
         PrintWriter quiet = new PrintWriter(Writer.nullWriter());
-        return Trainer.train(List.of(history), null, settings.options(rows), quiet).model();
+        synchronized (TRAINING) {
+            return Trainer.train(List.of(history), null, settings.options(rows), quiet).model();
+        }
     }
 }
