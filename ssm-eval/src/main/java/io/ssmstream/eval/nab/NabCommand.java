@@ -57,6 +57,11 @@ public final class NabCommand implements Callable<Integer> {
             description = "Training time limit per file (default: ${DEFAULT-VALUE}).")
     double trainMinutes;
 
+    @Option(names = "--model-cache", paramLabel = "DIR",
+            description = "Keep each file's trained model here and reuse it in later runs with the same settings"
+                    + " (default: train every run).")
+    Path modelCache;
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(data)) {
@@ -67,8 +72,9 @@ public final class NabCommand implements Callable<Integer> {
         }
         List<NabProfile> profiles = profiles();
         SsmDetector.Settings settings = new SsmDetector.Settings(arch, SsmDetector.Settings.DEFAULT.dModel(),
-                SsmDetector.Settings.DEFAULT.epochs(), trainMinutes);
-        List<NabDetector> detectors = List.of(new SsmDetector(settings), new RcfDetector(),
+                SsmDetector.Settings.DEFAULT.epochs(), trainMinutes, modelCache);
+        List<NabDetector> detectors = List.of(new SsmDetector(settings), new RcfDetector(false),
+                new RcfDetector(true),
                 new WindowedGaussianDetector());
         NabEvaluation evaluation = new NabEvaluation(data, detectors, profiles, files, maxRows, threads);
         int fileCount = evaluation.files().size();

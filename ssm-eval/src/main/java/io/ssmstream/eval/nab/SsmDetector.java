@@ -9,8 +9,12 @@ import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.trainer.EventSeries;
 import io.ssmstream.trainer.Trainer;
 import io.ssmstream.trainer.TrainingOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,9 +34,10 @@ public final class SsmDetector implements NabDetector {
      * @param dModel       model width
      * @param epochs       most training epochs per file
      * @param trainMinutes wall-clock limit of one file's training
+     * @param modelCache   folder where each file's trained model is kept and reused by later runs, or null
      */
-    public record Settings(Arch arch, int dModel, int epochs, double trainMinutes) {
-        public static final Settings DEFAULT = new Settings(Arch.MAMBA, 8, 60, 0.5);
+    public record Settings(Arch arch, int dModel, int epochs, double trainMinutes, Path modelCache) {
+        public static final Settings DEFAULT = new Settings(Arch.MAMBA, 8, 60, 0.5, null);
 
         public Settings {
             if (dModel < 1 || epochs < 1 || !(trainMinutes > 0)) {
@@ -89,9 +94,28 @@ public final class SsmDetector implements NabDetector {
         return new Output(scores, mean, std, System.nanoTime() - start, events, trainSeconds);
     }
 
-    /** Trains on the applied rows of the probationary period. */
+    /** Trains on the applied rows of the probationary period, or reuses that model from the cache. */
     private SsmModel train(NabSeries series, boolean[] applied) {
         int probation = NabScorer.probationaryLength(series.size());
+        Path cached = settings.modelCache() == null ? null : settings.modelCache()
+                .resolve(settings.arch().name().toLowerCase() + "-d" + settings.dModel() + "-e" + settings.epochs())
+                .resolve(series.name().replaceAll("\\.csv$", "") + ".p" + probation + ".safetensors");
+        if (cached != null && Files.isRegularFile(cached)) {
+            return SsmModel.load(cached);
+        }
+        SsmModel model = trainOn(series, applied, probation);
+        if (cached != null) {
+            try {
+                Files.createDirectories(cached.getParent());
+                model.save(cached);
+            } catch (IOException e) {
+                throw new UncheckedIOException(cached + ": cannot write: " + e.getMessage(), e);
+            }
+        }
+        return model;
+    }
+
+    private SsmModel trainOn(NabSeries series, boolean[] applied, int probation) {
         int rows = 0;
         for (int i = 0; i < probation; i++) {
             rows += applied[i] ? 1 : 0;

@@ -61,13 +61,14 @@ class NabCommandTest {
             assertTrue(Files.size(png) > 10_000, png + " is a plot");
         }
         assertTrue(r.stdout().contains("NAB normalised scores on 2 files"), r.stdout());
-        for (String row : List.of("ssm-mamba+likelihood", "random-cut-forest", "windowed-gaussian")) {
+        for (String row : List.of("ssm-mamba+likelihood", "random-cut-forest", "random-cut-forest-grade",
+                "windowed-gaussian")) {
             assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith(row)), row + " in\n" + r.stdout());
         }
         for (String profile : List.of("standard", "reward_low_FP_rate", "reward_low_FN_rate")) {
             assertTrue(r.stdout().contains(profile), r.stdout());
         }
-        assertEquals(1 + 3 * 3, Files.readAllLines(out.resolve("scores.csv")).size());
+        assertEquals(1 + 4 * 3, Files.readAllLines(out.resolve("scores.csv")).size());
     }
 
     @Test

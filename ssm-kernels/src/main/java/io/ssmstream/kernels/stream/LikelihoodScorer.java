@@ -23,16 +23,20 @@ import java.util.Arrays;
  *       lasting anomaly is reported once;</li>
  *   <li>score = log(q + 1e-10) / log(1e-10) in [0, 1] (Numenta's log-likelihood: 0.5 at q = 1e-5).</li>
  * </ol>
- * The first {@code warmUp} events score 0 while the moments settle.
+ * A value beyond the range seen so far on its channel by more than {@code spatialTolerance} of that range
+ * scores 1 (Numenta's NAB detector's spatial anomaly: a level never seen is anomalous whatever the forecast
+ * says); 0 turns this off. The first {@code warmUp} events score 0 while the moments and the range settle.
  *
- * <p>State, (7 + W) floats: [tag, n, m, s², c², previous q, ring position, W raw scores]. The tag is a number
- * derived from {@link #name()}, so a state made by another scorer (or another W) is recognised.
+ * <p>State, (7 + W + 2 d) floats: [tag, n, m, s², c², previous q, ring position, W raw scores, d minima, d maxima].
+ * The tag is a number derived from {@link #name()}, so a state made by another scorer (or other settings) is
+ * recognised.
  */
 public final class LikelihoodScorer implements AnomalyScorer {
     /** Defaults: W = 10 and warm-up as Numenta's moving average and learning period; H chosen on NAB. */
     public static final int DEFAULT_SHORT_WINDOW = 10;
     public static final int DEFAULT_HORIZON = 2000;
     public static final int DEFAULT_WARM_UP = 100;
+    public static final double DEFAULT_SPATIAL_TOLERANCE = 0.05;
     static final double CALIBRATION_CAP = 5;
     static final double RAW_DECADES = 10;
     static final double RED_ZONE = 1e-5;
@@ -53,20 +57,22 @@ public final class LikelihoodScorer implements AnomalyScorer {
     private final int shortWindow;
     private final int horizon;
     private final int warmUp;
+    private final double spatialTolerance;
     private final String name;
     private final float tag;
 
-    /** With the defaults: W = 10, H = 2000 events, warm-up 100 events. */
+    /** With the defaults: W = 10, H = 2000 events, warm-up 100 events, spatial tolerance 5 %. */
     public LikelihoodScorer() {
-        this(DEFAULT_SHORT_WINDOW, DEFAULT_HORIZON, DEFAULT_WARM_UP);
+        this(DEFAULT_SHORT_WINDOW, DEFAULT_HORIZON, DEFAULT_WARM_UP, DEFAULT_SPATIAL_TOLERANCE);
     }
 
     /**
      * @param shortWindow W, raw scores in the short average, at least 1
      * @param horizon     H, events the long-run moments remember (1/H forgetting), at least W
      * @param warmUp      events that score 0 at a stream's start, at least W
+     * @param spatialTolerance how far beyond the seen range, as a fraction of it, a value scores 1; 0: never
      */
-    public LikelihoodScorer(int shortWindow, int horizon, int warmUp) {
+    public LikelihoodScorer(int shortWindow, int horizon, int warmUp, double spatialTolerance) {
         if (shortWindow < 1) {
             throw new IllegalArgumentException("shortWindow must be at least 1, got " + shortWindow);
         }
@@ -78,10 +84,14 @@ public final class LikelihoodScorer implements AnomalyScorer {
             throw new IllegalArgumentException("warmUp must be at least shortWindow (" + shortWindow + "), got "
                     + warmUp);
         }
+        if (!(spatialTolerance >= 0 && Double.isFinite(spatialTolerance))) {
+            throw new IllegalArgumentException("spatialTolerance must be 0 or positive, got " + spatialTolerance);
+        }
         this.shortWindow = shortWindow;
+        this.spatialTolerance = spatialTolerance;
         this.horizon = horizon;
         this.warmUp = warmUp;
-        this.name = "likelihood-w" + shortWindow + "-h" + horizon + "-u" + warmUp;
+        this.name = "likelihood-w" + shortWindow + "-h" + horizon + "-u" + warmUp + "-s" + spatialTolerance;
         this.tag = (name.hashCode() & 0x7FFFFF) + 1; // an exact float integer in [1, 2^23], never 0 (a blank state)
     }
 
@@ -92,7 +102,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
 
     @Override
     public int stateSize(int dInput) {
-        return RING + shortWindow;
+        return RING + shortWindow + 2 * dInput;
     }
 
     @Override
@@ -105,7 +115,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
 
     @Override
     public boolean owns(float[] state, int dInput) {
-        return state.length == RING + shortWindow && state[TAG] == tag;
+        return state.length == stateSize(dInput) && state[TAG] == tag;
     }
 
     @Override
@@ -115,6 +125,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
             e = Math.max(e, Math.abs((values[k] - mean[k]) / (double) std[k]));
         }
         double n = state[COUNT] + 1.0;
+        boolean beyondRange = outsideSeenRange(values, state, n == 1);
         double forget = Math.max(1.0 / n, 1.0 / horizon);
 
         double c2 = state[CALIBRATION];
@@ -142,7 +153,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
             double q = 0.5 * Activations.erfc(Math.abs(avg - mf) / sd / Math.sqrt(2));
             double reported = q <= RED_ZONE && state[PREVIOUS_Q] <= RED_ZONE ? YELLOW_ZONE : q;
             state[PREVIOUS_Q] = (float) q;
-            score = Math.log(reported + Q_FLOOR) / Math.log(Q_FLOOR);
+            score = beyondRange ? 1 : Math.log(reported + Q_FLOOR) / Math.log(Q_FLOOR);
         }
         // long-run moments of the short average (West's exponentially weighted update)
         double delta = avg - m;
@@ -150,5 +161,27 @@ public final class LikelihoodScorer implements AnomalyScorer {
         state[VARIANCE] = (float) ((1 - forget) * (v + forget * delta * delta));
         state[COUNT] = (float) Math.min(n, 1 << 24);
         return Math.min(1, Math.max(0, score));
+    }
+
+    /** Whether a value lies beyond its channel's seen range by more than the tolerance; then widens the range. */
+    private boolean outsideSeenRange(float[] values, float[] state, boolean first) {
+        int d = values.length;
+        int min = RING + shortWindow;
+        int max = min + d;
+        boolean beyond = false;
+        for (int k = 0; k < d; k++) {
+            float v = values[k];
+            if (first) {
+                state[min + k] = v;
+                state[max + k] = v;
+                continue;
+            }
+            double tolerance = spatialTolerance * (state[max + k] - state[min + k]);
+            beyond |= spatialTolerance > 0 && tolerance > 0
+                    && (v > state[max + k] + tolerance || v < state[min + k] - tolerance);
+            state[min + k] = Math.min(state[min + k], v);
+            state[max + k] = Math.max(state[max + k], v);
+        }
+        return beyond;
     }
 }

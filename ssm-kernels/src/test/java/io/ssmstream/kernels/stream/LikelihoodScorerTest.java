@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class LikelihoodScorerTest {
     private final LikelihoodScorer scorer = new LikelihoodScorer();
+    /** Without the spatial check, whose new extremes of a long Gaussian stream would score 1. */
+    private final LikelihoodScorer likelihoodOnly = new LikelihoodScorer(10, 2000, 100, 0);
     private final Random rnd = new Random(3);
 
     private float[] newState() {
@@ -24,9 +26,16 @@ class LikelihoodScorerTest {
         return s;
     }
 
-    /** Scores one event whose standardized error is z (forecast 0 ± std). */
+    private float[] likelihoodOnlyState() {
+        float[] s = new float[likelihoodOnly.stateSize(1)];
+        likelihoodOnly.initState(s);
+        return s;
+    }
+
+    /** Scores one event whose standardized error is z (forecast 0 ± std), with the scorer whose state it is. */
     private double score(float[] state, double z, float std) {
-        return scorer.score(new float[] {(float) (z * std)}, new float[] {0}, new float[] {std}, state);
+        AnomalyScorer s = scorer.owns(state, 1) ? scorer : likelihoodOnly;
+        return s.score(new float[] {(float) (z * std)}, new float[] {0}, new float[] {std}, state);
     }
 
     private double maxOverNormalErrors(float[] state, int events, float std) {
@@ -47,7 +56,7 @@ class LikelihoodScorerTest {
 
     @Test
     void aBurstOfLargeErrorsAfterCalmOnesScoresHighAndIsReportedOnce() {
-        float[] state = newState();
+        float[] state = likelihoodOnlyState();
         double calm = maxOverNormalErrors(state, 3000, 1);
         assertTrue(calm < 0.5, "calm stream's highest score " + calm);
         double first = 0;
@@ -63,12 +72,33 @@ class LikelihoodScorerTest {
 
     @Test
     void aForecasterThatIsTenTimesTooConfidentIsRecalibrated() {
-        float[] state = newState();
+        float[] state = likelihoodOnlyState();
         maxOverNormalErrors(state, 2000, 1);
         // the same errors with σ ten times too small: z ten times too large, at first alarming, then calibrated
         maxOverNormalErrors(state, 3 * LikelihoodScorer.DEFAULT_HORIZON, 0.1f);
         double calm = maxOverNormalErrors(state, 2000, 0.1f);
         assertTrue(calm < 0.5, "recalibrated stream's highest score " + calm);
+    }
+
+    @Test
+    void aLevelNeverSeenScoresOneEvenWhenTheForecastExpectedIt() {
+        float[] state = newState();
+        float[] std = {1};
+        for (int i = 0; i < 1000; i++) {
+            float v = i % 11;
+            scorer.score(new float[] {v}, new float[] {v}, std, state);
+        }
+        assertEquals(1, scorer.score(new float[] {10.6f}, new float[] {10.6f}, std, state));
+        assertTrue(scorer.score(new float[] {10.7f}, new float[] {10.7f}, std, state) < 0.5,
+                "within 5 % of the widened range");
+        LikelihoodScorer off = new LikelihoodScorer(10, 2000, 100, 0);
+        float[] offState = new float[off.stateSize(1)];
+        off.initState(offState);
+        for (int i = 0; i < 1000; i++) {
+            float v = i % 11;
+            off.score(new float[] {v}, new float[] {v}, std, offState);
+        }
+        assertTrue(off.score(new float[] {20}, new float[] {20}, std, offState) < 0.5);
     }
 
     @Test
@@ -86,7 +116,7 @@ class LikelihoodScorerTest {
         assertTrue(scorer.owns(newState(), 1));
         assertFalse(scorer.owns(new float[0], 1));
         assertFalse(scorer.owns(new float[scorer.stateSize(1)], 1), "a blank state of the right length");
-        LikelihoodScorer other = new LikelihoodScorer(10, 500, 100);
+        LikelihoodScorer other = new LikelihoodScorer(10, 500, 100, 0.05);
         float[] otherState = new float[other.stateSize(1)];
         other.initState(otherState);
         assertFalse(scorer.owns(otherState, 1), "same length, other horizon");
@@ -94,9 +124,10 @@ class LikelihoodScorerTest {
 
     @Test
     void invalidSettingsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(0, 100, 100));
-        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 5, 100));
-        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 100, 5));
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(0, 100, 100, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 5, 100, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 100, 5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 100, 100, -1));
     }
 
     @Test
