@@ -60,6 +60,11 @@ public final class ForecastCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String inputs;
 
+    @Option(names = "--differences", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "The model reads and forecasts first differences of the normalised inputs, and its"
+                    + " forecasts are summed onto the latest value (default: ${DEFAULT-VALUE}).")
+    boolean differences;
+
     @Option(names = "--season", paramLabel = "ROWS", defaultValue = "24",
             description = "Season of the seasonal naive forecast in rows (default: ${DEFAULT-VALUE}, a day of"
                     + " hourly rows).")
@@ -149,7 +154,7 @@ public final class ForecastCommand implements Callable<Integer> {
         double[] y = fd.targetValues();
         LinearAutoregression ar = LinearAutoregression.fit(y, ts.trainEnd(), arLags, maxHorizon); // fails fast
 
-        EventSeries series = fd.series();
+        EventSeries series = differences ? fd.differences() : fd.series();
         TrainingOptions options = new TrainingOptions().arch(architecture).dModel(dModel).nLayers(nLayers)
                 .dState(dState).epochs(epochs).maxMinutes(maxMinutes).patience(patience).windowLength(window)
                 .burnIn(Math.min(16, window / 2)).learningRate(learningRate).seed(seed).device(device)
@@ -160,7 +165,8 @@ public final class ForecastCommand implements Callable<Integer> {
 
         long evalStart = System.nanoTime();
         List<MultiStepForecaster> methods = List.of(
-                new SsmRolloutForecaster(trained.model(), KernelOpsProvider.get(), series, fd.target(),
+                new SsmRolloutForecaster(trained.model(), KernelOpsProvider.get(), series,
+                        differences ? y : null, fd.target(),
                         fd.samplingMicros(), maxHorizon),
                 new Persistence(y),
                 new SeasonalNaive(y, season),
@@ -173,8 +179,8 @@ public final class ForecastCommand implements Callable<Integer> {
                         + " and forecasts 1.." + maxHorizon + " rows ahead from every " + maxHorizon + "th test row",
                 fd.targetName(), List.of("persistence"), out.resolve("forecast.png"));
 
-        stdout.printf(Locale.ROOT, "%s, target %s, model inputs: %s%n", fd.source(), fd.targetName(),
-                String.join(",", series.columns()));
+        stdout.printf(Locale.ROOT, "%s, target %s, model inputs: %s%s%n", fd.source(), fd.targetName(),
+                String.join(",", series.columns()), differences ? " (first differences)" : "");
         stdout.printf(Locale.ROOT, "rows: train [0, %d), validation [%d, %d), test [%d, %d); values normalised with"
                         + " the training rows' mean and std (%s: mean %.4f, std %.4f)%n", ts.trainEnd(), ts.trainEnd(),
                 ts.validationEnd(), ts.validationEnd(), ts.testEnd(), fd.targetName(), fd.mean()[fd.target()],

@@ -91,6 +91,21 @@ public record ForecastData(String source, EventSeries series, int target, double
         return y;
     }
 
+    /**
+     * The first differences of the normalised inputs, Δz_t = z_t - z_{t-1}, with Δz_0 = 0: what the model reads
+     * with {@code --differences}. A level shift between the training and the test rows (ETTh's oil temperature
+     * runs lower in the test months) then changes nothing the model sees.
+     */
+    public EventSeries differences() {
+        float[] z = series.values();
+        int d = series.channels();
+        float[] dz = new float[z.length];
+        for (int i = d; i < z.length; i++) {
+            dz[i] = z[i] - z[i - d];
+        }
+        return new EventSeries(series.source(), series.columns(), series.micros(), dz);
+    }
+
     public String targetName() {
         return series.columns().get(target);
     }

@@ -13,10 +13,12 @@ import io.ssmstream.trainer.EventSeries;
  * Our model as a stream sees it: one state advanced event by event with the streaming job's
  * {@link StreamForecaster}, from the series' first row (so the state at a test row has seen all history, as a
  * deployed stream's would), and at each asked row a {@link ForecastRollout} from that state, which stays as it
- * was.
+ * was. A model of first differences ({@link ForecastData#differences}) is read back into levels by summing its
+ * forecast differences onto the latest level: ŷ_{t+s} = y_t + Σ_{j=1..s} Δŷ_{t+j}.
  */
 final class SsmRolloutForecaster implements MultiStepForecaster {
     private final EventSeries series;
+    private final double[] levels;  // the normalised target when the model reads differences, else null
     private final int target;
     private final StreamForecaster forecaster;
     private final ForecastRollout rollout;
@@ -28,12 +30,14 @@ final class SsmRolloutForecaster implements MultiStepForecaster {
 
     /**
      * @param series         the normalised model inputs, as the model was trained on them
+     * @param levels         the normalised target when {@code series} holds differences, else null
      * @param target         the target's channel
      * @param samplingMicros the gap assumed between future rows
      */
-    SsmRolloutForecaster(SsmModel model, KernelOps ops, EventSeries series, int target, long samplingMicros,
-                         int maxHorizon) {
+    SsmRolloutForecaster(SsmModel model, KernelOps ops, EventSeries series, double[] levels, int target,
+                         long samplingMicros, int maxHorizon) {
         this.series = series;
+        this.levels = levels;
         this.target = target;
         this.forecaster = new StreamForecaster(model, ops, new GaussianTailScorer());
         this.rollout = new ForecastRollout(model, ops);
@@ -60,8 +64,9 @@ final class SsmRolloutForecaster implements MultiStepForecaster {
             applied++;
         }
         rollout.forecast(state, tau, horizon, rolled);
+        double level = levels == null ? 0 : levels[t];
         for (int s = 0; s < horizon; s++) {
-            out[s] = rolled[s * d + target];
+            out[s] = levels == null ? rolled[s * d + target] : (level += rolled[s * d + target]);
         }
     }
 }
