@@ -1,5 +1,6 @@
 package io.ssmstream.eval;
 
+import io.ssmstream.eval.forecast.ForecastCommand;
 import io.ssmstream.kernels.format.ModelFormatException;
 import io.ssmstream.trainer.TrainingDataException;
 import java.io.PrintStream;
@@ -78,6 +79,7 @@ public final class EvalCli implements Callable<Integer> {
     @Command(name = "eval", description = "Quality evaluations on public data, side by side with peers.",
             subcommands = {
                 io.ssmstream.eval.nab.NabCommand.class,
+                ForecastCommand.class,
             }, mixinStandardHelpOptions = true)
     static final class Eval implements Callable<Integer> {
         @Spec
