@@ -80,6 +80,7 @@ public final class EvalCli implements Callable<Integer> {
             subcommands = {
                 io.ssmstream.eval.nab.NabCommand.class,
                 ForecastCommand.class,
+                io.ssmstream.eval.audio.AudioEvalCommand.class,
             }, mixinStandardHelpOptions = true)
     static final class Eval implements Callable<Integer> {
         @Spec

@@ -1,5 +1,6 @@
 package io.ssmstream.trainer;
 
+import io.ssmstream.kernels.audio.AudioFeatures;
 import io.ssmstream.kernels.format.ModelFormatException;
 import io.ssmstream.kernels.model.SsmModel;
 import java.io.IOException;
@@ -80,8 +81,9 @@ public final class TrainerCli implements Callable<Integer> {
     }
 
     @Command(name = "train", sortOptions = false,
-            description = {"Trains a model on CSV series (header, then a timestamp and the values per row) and writes"
-                    + " it as a model file. Early stopping on the validation loss keeps the best epoch."})
+            description = {"Trains a model on CSV series (header, then a timestamp and the values per row) or on audio"
+                    + " clips (--audio: log-mel frames) and writes it as a model file. Early stopping on the"
+                    + " validation loss keeps the best epoch."})
     static final class Train implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -89,12 +91,35 @@ public final class TrainerCli implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
 
-        @Option(names = "--input", required = true, paramLabel = "FILE.csv|DIR",
+        @Option(names = "--input", paramLabel = "FILE.csv|DIR",
                 description = "Training data: a CSV file, or a directory of CSV files (one stream each).")
         Path input;
 
+        @Option(names = "--audio", paramLabel = "DIR|FILE", arity = "1..*",
+                description = "Train an audio model instead: .wav/.ogg files, or directories searched for them"
+                        + " (normal sound). Each clip goes through the job's front end, one log-mel frame per event;"
+                        + " the front-end settings are stored in the model.")
+        List<Path> audio;
+
+        @Option(names = "--bands", paramLabel = "N", defaultValue = "32",
+                description = "With --audio: mel bands, the model's d_input (default: ${DEFAULT-VALUE}).")
+        int bands;
+
+        @Option(names = "--window-ms", paramLabel = "MS", defaultValue = "25",
+                description = "With --audio: analysis window (default: ${DEFAULT-VALUE}).")
+        double windowMs;
+
+        @Option(names = "--hop-ms", paramLabel = "MS", defaultValue = "10",
+                description = "With --audio: hop between frames (default: ${DEFAULT-VALUE}).")
+        double hopMs;
+
+        @Option(names = "--f-max-hz", paramLabel = "HZ", defaultValue = "8000",
+                description = "With --audio: top of the highest band, capped at half the sample rate (default: ${DEFAULT-VALUE}).")
+        double fMaxHz;
+
         @Option(names = "--validation", paramLabel = "FILE.csv|DIR",
-                description = "Validation data; default: the last 10%% of each input series in time.")
+                description = "Validation data (with --audio: audio files or a directory); default: the last 10%% of"
+                        + " each input series in time.")
         Path validation;
 
         @Option(names = "--out", required = true, paramLabel = "MODEL.safetensors", description = "Model file to write.")
@@ -128,12 +153,30 @@ public final class TrainerCli implements Callable<Integer> {
                 throw new TrainingDataException(this.out + ": directory " + parent + " does not exist");
             }
             TrainingOptions o = training.options(initFrom == null ? null : SsmModel.load(initFrom)).version(version);
-            List<EventSeries> train = SeriesCsv.readAll(input);
-            List<EventSeries> val = validation == null ? null : SeriesCsv.readAll(validation);
+            if ((input == null) == (audio == null)) {
+                throw new TrainingDataException("give either --input (CSV series) or --audio (audio clips)");
+            }
+            AudioFeatures features = null;
+            List<EventSeries> train;
+            List<EventSeries> val;
+            if (audio != null) {
+                try {
+                    features = AudioFeatures.builder().bands(bands).windowMs(windowMs).hopMs(hopMs).fMaxHz(fMaxHz)
+                            .build();
+                } catch (IllegalArgumentException e) {
+                    throw new TrainingDataException(e.getMessage());
+                }
+                train = AudioSeries.read(audio, features);
+                val = validation == null ? null : AudioSeries.read(List.of(validation), features);
+            } else {
+                train = SeriesCsv.readAll(input);
+                val = validation == null ? null : SeriesCsv.readAll(validation);
+            }
             err.println("device: " + describeDevice(o.device));
             err.flush();
             Trainer.Result r = Trainer.train(train, val, o, err);
-            r.model().save(this.out);
+            SsmModel trained = features == null ? r.model() : AudioSeries.withFeatures(r.model(), features);
+            trained.save(this.out);
             stdout.printf(Locale.ROOT, "train loss %.4f, validation loss %.4f (epoch %d of %d, %s), %.0f events/s on %s,"
                             + " %s; wrote %s (%s)%n", r.trainLoss(), r.validationLoss(), r.bestEpoch(), r.epochs(),
                     r.stopReason(), r.eventsPerSecond(), r.device(), Trainer.duration(r.seconds()), this.out,
