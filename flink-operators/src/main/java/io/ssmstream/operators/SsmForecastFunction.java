@@ -7,7 +7,7 @@ import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
-import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.state.ForecasterStateSerializer;
 import io.ssmstream.operators.swap.AcceptedModel;
@@ -110,7 +110,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     @Override
     public void open(OpenContext openContext) {
         metrics = new ForecastMetrics(getRuntimeContext().getMetricGroup(), () -> active.version());
-        active = new ActiveModel(model, swap, KernelOpsProvider.get(), new GaussianTailScorer(),
+        active = new ActiveModel(model, swap, KernelOpsProvider.get(), new LikelihoodScorer(),
                 new ModelFetcher(model.dInput()), new SwapMetrics(metrics.group()));
         if (restored != null) {
             active.restore(restored);

@@ -13,7 +13,7 @@ import io.ssmstream.kernels.model.Arch;
 import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
-import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.kernels.testing.RandomModels;
 import io.ssmstream.operators.swap.SwapSettings;
@@ -55,7 +55,7 @@ class SsmForecastFunctionTest {
 
     /** The same events applied directly, in the given order, by the kernels' forecaster. */
     private static List<float[]> expectedForecasts(long[] ts, float[] values) {
-        StreamForecaster f = new StreamForecaster(MODEL, KernelOpsProvider.get(), new GaussianTailScorer());
+        StreamForecaster f = new StreamForecaster(MODEL, KernelOpsProvider.get(), new LikelihoodScorer());
         ForecasterState state = f.newState();
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < ts.length; i++) {

@@ -28,7 +28,7 @@ final class RunCommand extends CliCommand {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--input-topic", required = true, description = "Topic of JSON sensor events.")
+    @Option(names = "--input-topic", required = true, description = "Topic of JSON sensor events (with --audio: of audio chunks).")
     String inputTopic;
 
     @Option(names = "--output-topic", required = true, description = "Topic for forecasts and anomaly scores.")
@@ -81,6 +81,16 @@ final class RunCommand extends CliCommand {
             description = "A partition without records this long stops holding the watermark (default: ${DEFAULT-VALUE}).")
     Duration idlePartitionTimeout;
 
+    @Option(names = "--audio",
+            description = "Audio job: the input topic carries PCM chunks (headers sample-rate, channels, start-time-us,"
+                    + " encoding), the model is an audio model (train --audio), the output one score record per"
+                    + " stream per --audio-interval.")
+    boolean audio;
+
+    @Option(names = "--audio-interval", defaultValue = "1s", converter = DurationConverter.class,
+            description = "With --audio: reporting interval of the scores (default: ${DEFAULT-VALUE}).")
+    Duration audioInterval;
+
     @Option(names = "--anomaly-threshold", defaultValue = "0.99",
             description = "Score counted as an anomaly in the metrics (default: ${DEFAULT-VALUE}).")
     double anomalyThreshold;
@@ -108,12 +118,20 @@ final class RunCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
+        if (audio && modelUpdatesTopic != null) {
+            throw new UserException("--model-updates-topic works with the sensor job only, not with --audio (an audio"
+                    + " model is swapped by restarting the job from a savepoint with the new --model)");
+        }
         KafkaJobSpec spec = spec();
         StreamExecutionEnvironment env = KafkaForecastJob.environment(spec);
-        KafkaForecastJob.wire(env, spec);
-        err().println("ssm-stream: running the forecasting job: " + inputTopic + " -> " + outputTopic + " (dead letters: "
-                + dlqTopic + (modelUpdatesTopic == null ? "" : "; model updates for " + modelName + ": " + modelUpdatesTopic)
-                + ")");
+        if (audio) {
+            KafkaForecastJob.wireAudio(env, spec, audioInterval);
+        } else {
+            KafkaForecastJob.wire(env, spec);
+        }
+        err().println("ssm-stream: running the " + (audio ? "audio" : "forecasting") + " job: " + inputTopic + " -> "
+                + outputTopic + " (dead letters: " + dlqTopic
+                + (modelUpdatesTopic == null ? "" : "; model updates for " + modelName + ": " + modelUpdatesTopic) + ")");
         err().flush();
         env.execute("ssm-stream " + inputTopic + " -> " + outputTopic);
         return SsmStreamCli.EXIT_OK;

@@ -25,8 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = SsmStreamCli.Version.class,
         description = "Real-time state-space-model (Mamba, S4D, LRU) forecasting.",
-        subcommands = {DemoCommand.class, RunCommand.class, KafkaCommand.class, ProduceCommand.class, ReplayCommand.class,
-            InitCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, KafkaCommand.class, ProduceCommand.class,
+            AudioSendCommand.class, ReplayCommand.class, InitCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error", "2:bad arguments, input file or model file"})
 public final class SsmStreamCli implements Callable<Integer> {

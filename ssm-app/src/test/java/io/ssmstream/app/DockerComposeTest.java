@@ -42,6 +42,7 @@ class DockerComposeTest {
             assertEquals("flink:2.2.1-java17", service(flink).path("image").asText(), flink);
         }
         assertTrue(service("producer").path("image").asText().startsWith("eclipse-temurin:17"));
+        assertTrue(service("trainer").path("image").asText().startsWith("eclipse-temurin:17"));
     }
 
     @Test
@@ -93,10 +94,59 @@ class DockerComposeTest {
     }
 
     @Test
-    void theModelUpdateTopicIsCreatedCompactedAndTheJobTakesUpdatesFromIt() {
+    void trainerRetrainsFromTheTrainersJarOnTheInputTopicAndPublishesToTheCompactedUpdateTopic() throws Exception {
+        JsonNode trainer = service("trainer");
+        List<String> mounts = new ArrayList<>();
+        trainer.path("volumes").forEach(v -> mounts.add(v.asText()));
+        assertTrue(mounts.contains("./ssm-trainer/target/ssm-trainer.jar:/opt/ssm-stream/ssm-trainer.jar:ro"),
+                mounts.toString());
+        String pom = Files.readString(ROOT.resolve("ssm-trainer/pom.xml"));
+        assertTrue(pom.contains("<finalName>ssm-trainer</finalName>"), "the shade plugin writes target/ssm-trainer.jar");
+        assertTrue(pom.contains("<mainClass>io.ssmstream.trainer.TrainerCli</mainClass>"));
+
+        String command = trainer.path("command").asText();
+        assertTrue(command.contains("--add-modules jdk.incubator.vector -Dai.djl.offline=true -jar"
+                + " /opt/ssm-stream/ssm-trainer.jar retrain --every 1h"), command);
+        assertTrue(command.contains("--bootstrap-servers kafka:19092"), command);
+        assertEquals("PASSIVE", trainer.path("environment").path("OMP_WAIT_POLICY").asText(),
+                "PyTorch's OpenMP threads must not spin on shared cores");
         String topics = service("topics").path("command").get(0).asText();
-        assertTrue(topics.contains("--topic model-updates") && topics.contains("--partitions 1")
-                && topics.contains("--config cleanup.policy=compact"), topics);
-        assertTrue(service("job").path("command").asText().contains("--model-updates-topic model-updates"));
+        String inputTopic = command.replaceAll("(?s).*--input-topic (\\S+).*", "$1");
+        assertEquals("sensor-events", inputTopic);
+        assertTrue(service("producer").path("command").asText().contains("--topic " + inputTopic));
+        String updates = command.replaceAll("(?s).*--model-updates-topic (\\S+).*", "$1");
+        assertTrue(topics.replaceAll("\\s*\\\\\\s*", " ").contains("--topic " + updates
+                + " --partitions 1 --config cleanup.policy=compact"), topics);
+    }
+
+    @Test
+    void theModelStoreIsAVolumeThatTheTaskManagerMountsAtTheTrainersPath() {
+        String command = service("trainer").path("command").asText();
+        String store = command.replaceAll("(?s).*--store (\\S+).*", "$1");
+        List<String> trainerMounts = new ArrayList<>();
+        service("trainer").path("volumes").forEach(v -> trainerMounts.add(v.asText()));
+        List<String> taskManagerMounts = new ArrayList<>();
+        service("taskmanager").path("volumes").forEach(v -> taskManagerMounts.add(v.asText()));
+        assertTrue(trainerMounts.contains("models:" + store), trainerMounts.toString());
+        assertTrue(taskManagerMounts.contains("models:" + store + ":ro"), taskManagerMounts.toString());
+        assertTrue(compose.path("volumes").has("models"), "the models volume is declared");
+    }
+
+    @Test
+    void theTrainersGpuReservationIsThereCommentedOut() throws Exception {
+        assertTrue(service("trainer").path("deploy").isMissingNode(), "no GPU is required to start the stack");
+        String text = Files.readString(ROOT.resolve("docker-compose.yml"));
+        String trainer = text.substring(text.indexOf("  trainer:"));
+        for (String line : List.of("# deploy:", "#     reservations:", "#         - driver: nvidia",
+                "#           capabilities: [gpu]")) {
+            assertTrue(trainer.contains(line), line);
+        }
+    }
+
+    @Test
+    void theJobTakesModelUpdatesFromTheTopicTheTrainerPublishesTo() {
+        String trainer = service("trainer").path("command").asText();
+        String updates = trainer.replaceAll("(?s).*--model-updates-topic (\\S+).*", "$1");
+        assertTrue(service("job").path("command").asText().contains("--model-updates-topic " + updates), updates);
     }
 }

@@ -1,5 +1,6 @@
 package io.ssmstream.eval;
 
+import io.ssmstream.eval.forecast.ForecastCommand;
 import io.ssmstream.kernels.format.ModelFormatException;
 import io.ssmstream.trainer.TrainingDataException;
 import java.io.PrintStream;
@@ -76,7 +77,11 @@ public final class EvalCli implements Callable<Integer> {
 
     /** The {@code eval} group; each evaluation is one subcommand. */
     @Command(name = "eval", description = "Quality evaluations on public data, side by side with peers.",
-            subcommands = {}, mixinStandardHelpOptions = true)
+            subcommands = {
+                io.ssmstream.eval.nab.NabCommand.class,
+                ForecastCommand.class,
+                io.ssmstream.eval.audio.AudioEvalCommand.class,
+            }, mixinStandardHelpOptions = true)
     static final class Eval implements Callable<Integer> {
         @Spec
         CommandSpec spec;

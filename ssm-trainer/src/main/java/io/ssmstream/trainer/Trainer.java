@@ -64,9 +64,20 @@ public final class Trainer {
     private Trainer() {
     }
 
-    /** The device that {@code --device} names: auto is a CUDA GPU when DJL's engine sees one, else the CPU. */
+    /**
+     * The device that {@code --device} names: auto is a CUDA GPU when DJL's engine sees one, else the CPU;
+     * {@code gpu:N} is the CUDA device with index N (as a Flink external resource names it).
+     */
     public static Device device(String name) {
         int gpus = Engine.getInstance().getGpuCount();
+        if (name.startsWith("gpu:")) {
+            int index = Integer.parseInt(name.substring(4));
+            if (index >= gpus) {
+                throw new TrainingDataException("--device " + name + ": DJL's PyTorch engine sees " + gpus
+                        + " CUDA GPUs");
+            }
+            return Device.gpu(index);
+        }
         switch (name) {
             case "cpu":
                 return Device.cpu();
@@ -376,7 +387,8 @@ public final class Trainer {
                 Math.floorMod(micros, 1_000_000L) * 1000L));
     }
 
-    static String duration(double seconds) {
+    /** m:ss or h:mm:ss. */
+    public static String duration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);

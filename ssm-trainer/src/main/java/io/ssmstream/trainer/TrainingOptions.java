@@ -71,7 +71,7 @@ public final class TrainingOptions {
         return this;
     }
 
-    /** auto, cpu or gpu. */
+    /** auto, cpu, gpu or gpu:N (a CUDA device index). */
     public TrainingOptions device(String v) {
         device = v;
         return this;
@@ -144,8 +144,8 @@ public final class TrainingOptions {
         require(chunk >= 1, "--chunk must be at least 1, got " + chunk);
         require(validationFraction > 0 && validationFraction < 1,
                 "the validation fraction must be in (0, 1), got " + validationFraction);
-        require(device.equals("auto") || device.equals("cpu") || device.equals("gpu"),
-                "--device must be auto, cpu or gpu, got " + device);
+        require(device.equals("auto") || device.equals("cpu") || device.equals("gpu") || device.matches("gpu:[0-9]{1,4}"),
+                "--device must be auto, cpu, gpu or gpu:N, got " + device);
     }
 
     private static void require(boolean ok, String message) {

@@ -13,7 +13,7 @@ import io.ssmstream.kernels.model.ModelInitializer;
 import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
-import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.ModelArtifact;
 import java.io.IOException;
@@ -159,7 +159,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         ssm.save(modelFile);
         model = ModelArtifact.fromFile(modelFile);
         dInput = ssm.config().dInput();
-        ForecasterState s = new StreamForecaster(ssm, KernelOpsProvider.get(), new GaussianTailScorer()).newState();
+        ForecasterState s = new StreamForecaster(ssm, KernelOpsProvider.get(), new LikelihoodScorer()).newState();
         stateSize = s.forecastMean().length + s.forecastStd().length + s.scorerState().length;
         for (float[] layer : s.ssm().layers()) {
             stateSize += layer.length;

@@ -12,7 +12,13 @@ public enum DeadLetterReason {
     NON_NUMERIC_VALUE,
     NON_FINITE_VALUE,
     WRONG_VALUE_COUNT,
-    LATE;
+    LATE,
+    /** Audio chunk without a required header ({@code sample-rate}, {@code channels}, {@code start-time-us}). */
+    MISSING_HEADER,
+    /** Audio chunk header that is not a number in range, or an unknown {@code encoding}. */
+    BAD_HEADER,
+    /** Audio chunk whose byte count is empty or not a whole number of sample frames. */
+    BAD_AUDIO_LENGTH;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -9,6 +9,7 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
@@ -125,14 +126,27 @@ public final class KafkaEventSource {
          * @throws IllegalArgumentException naming the first missing or contradicting setting
          */
         public KafkaSource<ParsedRecord> build() {
+            if (expectedValues == 0) {
+                throw new IllegalArgumentException("expectedValues is required (the model's input width)");
+            }
+            return build(new EventDeserializationSchema(new EventParser(expectedValues)));
+        }
+
+        /**
+         * A source with the same settings whose records another deserializer reads (e.g. the audio topic's
+         * {@code AudioDeserializationSchema}); {@link #expectedValues(int)} is not needed.
+         *
+         * @throws IllegalArgumentException naming the first missing or contradicting setting
+         */
+        public <T> KafkaSource<T> build(KafkaRecordDeserializationSchema<T> deserializer) {
             Properties props = consumerProperties();
-            KafkaSourceBuilder<ParsedRecord> builder = KafkaSource.<ParsedRecord>builder()
+            KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()
                     .setProperties(props)
                     .setBootstrapServers(bootstrapServers)
                     .setGroupId(groupId)
                     .setTopics(topic)
                     .setStartingOffsets(offsetsInitializer(startingOffsets))
-                    .setDeserializer(new EventDeserializationSchema(new EventParser(expectedValues)));
+                    .setDeserializer(Objects.requireNonNull(deserializer, "deserializer"));
             if (bounded) {
                 builder.setBounded(OffsetsInitializer.latest());
             }
@@ -145,9 +159,6 @@ public final class KafkaEventSource {
             }
             if (topic == null) {
                 throw new IllegalArgumentException("topic is required");
-            }
-            if (expectedValues == 0) {
-                throw new IllegalArgumentException("expectedValues is required (the model's input width)");
             }
         }
 

@@ -1,5 +1,7 @@
 package io.ssmstream.connectors.kafka;
 
+import io.ssmstream.connectors.audio.AudioScoreRecord;
+import io.ssmstream.connectors.audio.AudioScoreSerializationSchema;
 import io.ssmstream.connectors.event.DeadLetter;
 import io.ssmstream.connectors.event.ForecastRecord;
 import java.time.Duration;
@@ -40,6 +42,11 @@ public final class KafkaSinks {
     /** A builder of the forecast sink: key = stream id, value = forecast JSON. */
     public static Builder<ForecastRecord> forecasts() {
         return new Builder<>(ForecastSerializationSchema::new);
+    }
+
+    /** A builder of the audio score sink: key = stream id, value = audio score JSON (one per stream and interval). */
+    public static Builder<AudioScoreRecord> audioScores() {
+        return new Builder<>(AudioScoreSerializationSchema::new);
     }
 
     /** A builder of the dead-letter sink: key = the original key, value = dead-letter JSON. */

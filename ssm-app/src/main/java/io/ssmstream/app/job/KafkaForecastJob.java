@@ -1,5 +1,8 @@
 package io.ssmstream.app.job;
 
+import io.ssmstream.connectors.audio.AudioDeserializationSchema;
+import io.ssmstream.connectors.audio.AudioScoreRecord;
+import io.ssmstream.connectors.audio.ParsedAudioChunk;
 import io.ssmstream.connectors.event.DeadLetter;
 import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.event.ModelUpdate;
@@ -10,6 +13,7 @@ import io.ssmstream.connectors.kafka.KafkaModelUpdateSource;
 import io.ssmstream.connectors.kafka.KafkaSinks;
 import io.ssmstream.connectors.kafka.StartingOffsets;
 import io.ssmstream.operators.ModelArtifact;
+import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -88,32 +92,58 @@ public final class KafkaForecastJob {
         ForecastJob.build(io.input, io.forecasts, io.deadLetters, keyed, name);
     }
 
+    /**
+     * The audio job ({@link AudioJob}) on Kafka: {@code spec.inputTopic()} is the audio topic (records as in
+     * {@code AudioHeaders}), {@code spec.outputTopic()} receives one score record per stream per
+     * {@code interval}; same checkpoints, delivery guarantee and dead letters as the forecasting job.
+     */
+    public static void wireAudio(StreamExecutionEnvironment env, KafkaJobSpec spec, Duration interval) {
+        ModelArtifact model = ModelArtifact.fromFile(spec.model());
+        KafkaSource<ParsedAudioChunk> source = sourceBuilder(spec).build(new AudioDeserializationSchema());
+        KafkaSink<AudioScoreRecord> scores = KafkaSinks.audioScores()
+                .bootstrapServers(spec.bootstrapServers()).topic(spec.outputTopic())
+                .deliveryGuarantee(guarantee(spec)).transactionalIdPrefix(spec.transactionalIdPrefix())
+                .properties(spec.kafkaProperties()).build();
+        DataStream<ParsedAudioChunk> input = env
+                .fromSource(source, AudioJob.watermarks(spec.settings()), "kafka " + spec.inputTopic())
+                .uid(AudioJob.SOURCE_UID);
+        AudioJob.build(input, scores, deadLetterSink(spec), model, interval, spec.settings());
+    }
+
     private record Endpoints(DataStream<ParsedRecord> input, KafkaSink<ForecastRecord> forecasts,
                              KafkaSink<DeadLetter> deadLetters) {
     }
 
     private static Endpoints endpoints(StreamExecutionEnvironment env, KafkaJobSpec spec, int expectedValues) {
-        KafkaSource<ParsedRecord> source = KafkaEventSource.builder()
+        KafkaSource<ParsedRecord> source = sourceBuilder(spec).expectedValues(expectedValues).build();
+        KafkaSink<ForecastRecord> forecasts = KafkaSinks.forecasts()
+                .bootstrapServers(spec.bootstrapServers()).topic(spec.outputTopic())
+                .deliveryGuarantee(guarantee(spec)).transactionalIdPrefix(spec.transactionalIdPrefix())
+                .properties(spec.kafkaProperties()).build();
+        DataStream<ParsedRecord> input = env
+                .fromSource(source, ForecastJob.watermarks(spec.settings()), "kafka " + spec.inputTopic())
+                .uid(ForecastJob.SOURCE_UID);
+        return new Endpoints(input, forecasts, deadLetterSink(spec));
+    }
+
+    private static KafkaEventSource.Builder sourceBuilder(KafkaJobSpec spec) {
+        return KafkaEventSource.builder()
                 .bootstrapServers(spec.bootstrapServers())
                 .topic(spec.inputTopic())
                 .groupId(spec.groupId())
                 .startingOffsets(StartingOffsets.parse(spec.startingOffsets()))
                 .bounded(spec.bounded())
-                .expectedValues(expectedValues)
-                .properties(spec.kafkaProperties())
-                .build();
-        DeliveryGuarantee guarantee = spec.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
-        KafkaSink<ForecastRecord> forecasts = KafkaSinks.forecasts()
-                .bootstrapServers(spec.bootstrapServers()).topic(spec.outputTopic())
-                .deliveryGuarantee(guarantee).transactionalIdPrefix(spec.transactionalIdPrefix())
-                .properties(spec.kafkaProperties()).build();
-        KafkaSink<DeadLetter> deadLetters = KafkaSinks.deadLetters()
+                .properties(spec.kafkaProperties());
+    }
+
+    private static DeliveryGuarantee guarantee(KafkaJobSpec spec) {
+        return spec.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+    }
+
+    private static KafkaSink<DeadLetter> deadLetterSink(KafkaJobSpec spec) {
+        return KafkaSinks.deadLetters()
                 .bootstrapServers(spec.bootstrapServers()).topic(spec.deadLetterTopic())
-                .deliveryGuarantee(guarantee).transactionalIdPrefix(spec.transactionalIdPrefix() + "-dlq")
+                .deliveryGuarantee(guarantee(spec)).transactionalIdPrefix(spec.transactionalIdPrefix() + "-dlq")
                 .properties(spec.kafkaProperties()).build();
-        DataStream<ParsedRecord> input = env
-                .fromSource(source, ForecastJob.watermarks(spec.settings()), "kafka " + spec.inputTopic())
-                .uid(ForecastJob.SOURCE_UID);
-        return new Endpoints(input, forecasts, deadLetters);
     }
 }

@@ -15,7 +15,7 @@ import io.ssmstream.connectors.kafka.KafkaSinks;
 import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
-import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.ModelArtifact;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +141,7 @@ final class EndToEndScenario {
 
     /** Every stream's forecasts, scores and stds equal the kernels' applied to the same events in time order. */
     static void assertForecastsMatchKernels(SsmModel model, List<ForecastRecord> out, int perStream) {
-        StreamForecaster reference = new StreamForecaster(model, KernelOpsProvider.get(), new GaussianTailScorer());
+        StreamForecaster reference = new StreamForecaster(model, KernelOpsProvider.get(), new LikelihoodScorer());
         for (String stream : List.of("pump-1", "pump-2", "pump-3")) {
             ForecasterState state = reference.newState();
             List<ForecastRecord> records = out.stream().filter(r -> r.stream.equals(stream)).toList();

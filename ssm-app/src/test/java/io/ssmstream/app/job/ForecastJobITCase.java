@@ -12,7 +12,7 @@ import io.ssmstream.kernels.model.Arch;
 import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
-import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.kernels.testing.RandomModels;
 import io.ssmstream.operators.ModelArtifact;
@@ -122,7 +122,7 @@ class ForecastJobITCase {
                 .sorted(Comparator.comparingLong(r -> r.ts))
                 .collect(Collectors.groupingBy(r -> r.stream));
         assertEquals(3, byStream.size());
-        StreamForecaster reference = new StreamForecaster(MODEL, KernelOpsProvider.get(), new GaussianTailScorer());
+        StreamForecaster reference = new StreamForecaster(MODEL, KernelOpsProvider.get(), new LikelihoodScorer());
         for (List<ForecastRecord> records : byStream.values()) {
             assertEquals(200, records.size());
             ForecasterState state = reference.newState();

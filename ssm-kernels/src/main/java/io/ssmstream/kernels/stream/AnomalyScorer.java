@@ -13,6 +13,18 @@ public interface AnomalyScorer {
     /** Floats of per-stream state this scorer needs for {@code dInput} channels. */
     int stateSize(int dInput);
 
+    /** Fills a new stream's state ({@code stateSize} floats, zeros when called). Default: leaves zeros. */
+    default void initState(float[] state) {
+    }
+
+    /**
+     * Whether {@code state} is this scorer's, so that a state made by another scorer (restored from an older
+     * job, after a scorer change) is replaced instead of misread. Default: the length matches.
+     */
+    default boolean owns(float[] state, int dInput) {
+        return state.length == stateSize(dInput);
+    }
+
     /**
      * @param values the event's values, (d_input)
      * @param mean   the forecast of this event made at the previous event, (d_input)

@@ -18,7 +18,7 @@ public final class ForecasterState {
     long lastTsMicros;
     final float[] forecastMean; // (d_input): forecast of the next event
     final float[] forecastStd;  // (d_input)
-    final float[] scorer;       // (scorer.stateSize)
+    float[] scorer;             // (scorer.stateSize); replaced when it was another scorer's
     final InputWindow window;
     String modelVersion;        // null: unknown (a state written before versions were recorded)
 

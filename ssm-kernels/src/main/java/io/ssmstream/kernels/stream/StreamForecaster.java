@@ -44,7 +44,7 @@ public final class StreamForecaster {
      */
     public ForecasterState newState(String modelVersion, int windowLength) {
         return new ForecasterState(StreamState.zeros(runner.model()), ForecasterState.NO_EVENT, new float[dInput],
-                new float[dInput], new float[scorer.stateSize(dInput)], modelVersion,
+                new float[dInput], newScorerState(), modelVersion,
                 windowLength == 0 ? InputWindow.NONE : new InputWindow(windowLength, dInput));
     }
 
@@ -74,10 +74,20 @@ public final class StreamForecaster {
                 modelVersion, fresh.window);
     }
 
+    public AnomalyScorer scorer() {
+        return scorer;
+    }
+
+    private float[] newScorerState() {
+        float[] s = new float[scorer.stateSize(dInput)];
+        scorer.initState(s);
+        return s;
+    }
+
     /** Whether {@code state} was made for this model's layer sizes and this scorer. */
     public boolean fits(ForecasterState state) {
         return state.ssm.fits(runner.model()) && state.forecastMean.length == dInput
-                && state.scorer.length == scorer.stateSize(dInput);
+                && scorer.owns(state.scorer, dInput);
     }
 
     /**
@@ -86,12 +96,17 @@ public final class StreamForecaster {
      * @param tsMicros event time, epoch µs, not before the stream's previous event
      * @param values   (d_input), finite
      * @return the anomaly score of this event in [0, 1]; 0 for a stream's first event. The forecast for the
-     *         next event is then in {@code state.forecastMean()} and {@code state.forecastStd()}.
+     *         next event is then in {@code state.forecastMean()} and {@code state.forecastStd()}. A scorer state
+     *         that another scorer made (state restored after a scorer change) is replaced by a new one: the
+     *         scorer starts over (its warm-up), the SSM state is kept.
      * @throws IllegalArgumentException when the event is older than the stream's previous event
      */
     public double step(ForecasterState state, long tsMicros, float[] values) {
         double score = 0;
         float tau = TimeGap.FIRST_EVENT;
+        if (!scorer.owns(state.scorer, dInput)) {
+            state.scorer = newScorerState();
+        }
         if (state.hasEvents()) {
             tau = TimeGap.tau(state.lastTsMicros, tsMicros, runner.model().config().dtUnitMs());
             score = scorer.score(values, state.forecastMean, state.forecastStd, state.scorer);

@@ -1,0 +1,242 @@
+package io.ssmstream.eval.forecast;
+
+import io.ssmstream.eval.EvalInputException;
+import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.trainer.EventSeries;
+import io.ssmstream.trainer.Trainer;
+import io.ssmstream.trainer.TrainingOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ssm-stream eval forecast}: trains our model on a series' training rows, streams the test rows through
+ * it keeping state, forecasts 1..H rows ahead at every test row by rollout, and scores it beside persistence,
+ * seasonal naive and a linear autoregression (see {@link ForecastEvaluation} for the protocol).
+ */
+@Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Multi-step forecasting quality on a CSV (e.g. ETTh1): our model trained on the training rows"
+                + " (validation rows for early stopping), then streamed through the test rows keeping its state and"
+                + " forecasting 1..H rows ahead at every row, beside persistence, seasonal naive and a linear"
+                + " autoregression. Values are normalised with the training rows' mean and std.",
+            "Prints one table (MSE and MAE per horizon and method, at step h and averaged over steps 1..h) and"
+                + " writes OUT/metrics.csv, OUT/forecast.png and OUT/model.safetensors."})
+public final class ForecastCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+            description = "A header, then a timestamp and the value columns per row, in time order.")
+    Path data;
+
+    @Option(names = "--target", required = true, paramLabel = "COL", description = "The column to forecast.")
+    String target;
+
+    @Option(names = "--horizons", split = ",", paramLabel = "H", defaultValue = "1,24,96",
+            description = "Steps ahead to report (default: ${DEFAULT-VALUE}); the largest is the rollout length.")
+    int[] horizons;
+
+    @Option(names = "--split", paramLabel = "SPEC", defaultValue = "0.6,0.2,0.2",
+            description = "train,validation,test: fractions of the rows or row counts, consecutive from the first"
+                    + " row (default: ${DEFAULT-VALUE}; the ETTh papers' borders are 8640,2880,2880).")
+    String split;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "0",
+            description = "Use only the first N rows of the file (default: all).")
+    int rows;
+
+    @Option(names = "--inputs", paramLabel = "target|all", defaultValue = "target",
+            description = "The model reads the target only, or every value column and rolls them all out"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String inputs;
+
+    @Option(names = "--differences", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "The model reads and forecasts first differences of the normalised inputs, and its"
+                    + " forecasts are summed onto the latest value (default: ${DEFAULT-VALUE}).")
+    boolean differences;
+
+    @Option(names = "--season", paramLabel = "ROWS", defaultValue = "24",
+            description = "Season of the seasonal naive forecast in rows (default: ${DEFAULT-VALUE}, a day of"
+                    + " hourly rows).")
+    int season;
+
+    @Option(names = "--ar-lags", paramLabel = "P", defaultValue = "48",
+            description = "Lags of the linear autoregression (default: ${DEFAULT-VALUE}).")
+    int arLags;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "forecast-output",
+            description = "Where metrics.csv, forecast.png and model.safetensors go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--arch", paramLabel = "mamba|s4d|lru", defaultValue = "mamba",
+            description = "Model architecture (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--d-model", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
+    int dModel;
+
+    @Option(names = "--n-layers", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
+    int nLayers;
+
+    @Option(names = "--d-state", defaultValue = "16", description = "Default: ${DEFAULT-VALUE}.")
+    int dState;
+
+    @Option(names = "--epochs", defaultValue = "200", description = "Most epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--max-minutes", defaultValue = "4",
+            description = "Training wall-clock limit (default: ${DEFAULT-VALUE}).")
+    double maxMinutes;
+
+    @Option(names = "--patience", defaultValue = "12",
+            description = "Epochs without a better validation loss before training stops (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--window", defaultValue = "256", description = "Training window (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--lr", defaultValue = "3e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+            description = "Training device (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: one per core).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        long start = System.nanoTime();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter progress = spec.commandLine().getErr();
+        int[] hs = checkedHorizons();
+        ForecastData.Inputs inputMode = parseInputs();
+        Arch architecture = parseArch();
+        if (season < 1) {
+            throw new EvalInputException("--season must be at least 1, got " + season);
+        }
+        if (rows < 0) {
+            throw new EvalInputException("--rows must be 0 (all) or positive, got " + rows);
+        }
+        if (threads != null) {
+            if (threads < 1) {
+                throw new EvalInputException("--threads must be at least 1, got " + threads);
+            }
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+        }
+        ForecastData fd = ForecastData.load(data, target, inputMode, rows, split);
+        TimeSplit ts = fd.split();
+        int maxHorizon = hs[hs.length - 1];
+        if (maxHorizon > ts.testRows()) {
+            throw new EvalInputException("--horizons: " + maxHorizon + " is longer than the " + ts.testRows()
+                    + " test rows");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new EvalInputException("--out " + out + ": cannot create the directory: " + e.getMessage());
+        }
+
+        double[] y = fd.targetValues();
+        LinearAutoregression ar = LinearAutoregression.fit(y, ts.trainEnd(), arLags, maxHorizon); // fails fast
+
+        EventSeries series = differences ? fd.differences() : fd.series();
+        TrainingOptions options = new TrainingOptions().arch(architecture).dModel(dModel).nLayers(nLayers)
+                .dState(dState).epochs(epochs).maxMinutes(maxMinutes).patience(patience).windowLength(window)
+                .burnIn(Math.min(16, window / 2)).learningRate(learningRate).seed(seed).device(device)
+                .version("eval-forecast-" + fd.source());
+        Trainer.Result trained = Trainer.train(List.of(series.slice(0, ts.trainEnd())),
+                List.of(series.slice(ts.trainEnd(), ts.validationEnd())), options, progress);
+        trained.model().save(out.resolve("model.safetensors"));
+
+        long evalStart = System.nanoTime();
+        List<MultiStepForecaster> methods = List.of(
+                new SsmRolloutForecaster(trained.model(), KernelOpsProvider.get(), series,
+                        differences ? y : null, fd.target(),
+                        fd.samplingMicros(), maxHorizon),
+                new Persistence(y),
+                new SeasonalNaive(y, season),
+                ar);
+        ForecastEvaluation.Result result = ForecastEvaluation.run(methods, y, ts, hs, 4);
+        double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+
+        ForecastReport.writeCsv(result.scores(), out.resolve("metrics.csv"));
+        ForecastPlot.write(result.plot(), y, series.micros(), fd.source() + ": " + fd.targetName()
+                        + " and forecasts 1.." + maxHorizon + " rows ahead from every " + maxHorizon + "th test row",
+                fd.targetName(), List.of("persistence"), out.resolve("forecast.png"));
+
+        stdout.printf(Locale.ROOT, "%s, target %s, model inputs: %s%s%n", fd.source(), fd.targetName(),
+                String.join(",", series.columns()), differences ? " (first differences)" : "");
+        stdout.printf(Locale.ROOT, "rows: train [0, %d), validation [%d, %d), test [%d, %d); values normalised with"
+                        + " the training rows' mean and std (%s: mean %.4f, std %.4f)%n", ts.trainEnd(), ts.trainEnd(),
+                ts.validationEnd(), ts.validationEnd(), ts.testEnd(), fd.targetName(), fd.mean()[fd.target()],
+                fd.std()[fd.target()]);
+        stdout.printf(Locale.ROOT, "ours: %s d_model=%d n_layers=%d d_state=%d, best epoch %d of %d (%s), validation"
+                        + " NLL %.4f, trained in %s on %s; kernels %s%n", architecture.configName(), dModel, nLayers,
+                dState, trained.bestEpoch(), trained.epochs(), trained.stopReason(), trained.validationLoss(),
+                minutes(trained.seconds()), trained.device(), KernelOpsProvider.get().name());
+        stdout.printf(Locale.ROOT, "linear AR: %d lags and an intercept, least squares on the training rows;"
+                + " seasonal naive: %d rows back%n", arLags, season);
+        stdout.println();
+        ForecastReport.printTable(result.scores(), stdout);
+        stdout.println();
+        stdout.printf(Locale.ROOT, "evaluation %.1f s, total %s; wrote %s, %s, %s%n", evalSeconds,
+                minutes((System.nanoTime() - start) / 1e9), out.resolve("metrics.csv"), out.resolve("forecast.png"),
+                out.resolve("model.safetensors"));
+        stdout.flush();
+        return 0;
+    }
+
+    private int[] checkedHorizons() {
+        int[] hs = horizons.clone();
+        Arrays.sort(hs);
+        for (int i = 0; i < hs.length; i++) {
+            if (hs[i] < 1) {
+                throw new EvalInputException("--horizons must be positive, got " + hs[i]);
+            }
+            if (i > 0 && hs[i] == hs[i - 1]) {
+                throw new EvalInputException("--horizons: " + hs[i] + " is given twice");
+            }
+        }
+        return hs;
+    }
+
+    private ForecastData.Inputs parseInputs() {
+        switch (inputs) {
+            case "target":
+                return ForecastData.Inputs.TARGET;
+            case "all":
+                return ForecastData.Inputs.ALL;
+            default:
+                throw new EvalInputException("--inputs must be target or all, got " + inputs);
+        }
+    }
+
+    private Arch parseArch() {
+        for (Arch a : Arch.values()) {
+            if (a.configName().equals(arch)) {
+                return a;
+            }
+        }
+        throw new EvalInputException("--arch must be mamba, s4d or lru, got " + arch);
+    }
+
+    private static String minutes(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,152 @@
+package io.ssmstream.kernels.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.state.ForecasterStateCodec;
+import io.ssmstream.kernels.testing.RandomModels;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LikelihoodScorerTest {
+    private final LikelihoodScorer scorer = new LikelihoodScorer();
+    /** Without the spatial check, whose new extremes of a long Gaussian stream would score 1. */
+    private final LikelihoodScorer likelihoodOnly = new LikelihoodScorer(10, 2000, 100, 0);
+    private final Random rnd = new Random(3);
+
+    private float[] newState() {
+        float[] s = new float[scorer.stateSize(1)];
+        scorer.initState(s);
+        return s;
+    }
+
+    private float[] likelihoodOnlyState() {
+        float[] s = new float[likelihoodOnly.stateSize(1)];
+        likelihoodOnly.initState(s);
+        return s;
+    }
+
+    /** Scores one event whose standardized error is z (forecast 0 ± std), with the scorer whose state it is. */
+    private double score(float[] state, double z, float std) {
+        AnomalyScorer s = scorer.owns(state, 1) ? scorer : likelihoodOnly;
+        return s.score(new float[] {(float) (z * std)}, new float[] {0}, new float[] {std}, state);
+    }
+
+    private double maxOverNormalErrors(float[] state, int events, float std) {
+        double max = 0;
+        for (int i = 0; i < events; i++) {
+            max = Math.max(max, score(state, rnd.nextGaussian(), std));
+        }
+        return max;
+    }
+
+    @Test
+    void warmUpEventsScoreZero() {
+        float[] state = newState();
+        for (int i = 0; i < LikelihoodScorer.DEFAULT_WARM_UP; i++) {
+            assertEquals(0, score(state, i % 2 == 0 ? 0.1 : 8, 1));
+        }
+    }
+
+    @Test
+    void aBurstOfLargeErrorsAfterCalmOnesScoresHighAndIsReportedOnce() {
+        float[] state = likelihoodOnlyState();
+        double calm = maxOverNormalErrors(state, 3000, 1);
+        assertTrue(calm < 0.5, "calm stream's highest score " + calm);
+        double first = 0;
+        int red = 0;
+        for (int i = 0; i < 5; i++) {
+            double s = score(state, 6, 1);
+            first = Math.max(first, s);
+            red += s >= 0.5 ? 1 : 0;
+        }
+        assertTrue(first > 0.5, "burst scored " + first);
+        assertEquals(1, red, "a lasting anomaly is red once, then yellow");
+    }
+
+    @Test
+    void aForecasterThatIsTenTimesTooConfidentIsRecalibrated() {
+        float[] state = likelihoodOnlyState();
+        maxOverNormalErrors(state, 2000, 1);
+        // the same errors with σ ten times too small: z ten times too large, at first alarming, then calibrated
+        maxOverNormalErrors(state, 3 * LikelihoodScorer.DEFAULT_HORIZON, 0.1f);
+        double calm = maxOverNormalErrors(state, 2000, 0.1f);
+        assertTrue(calm < 0.5, "recalibrated stream's highest score " + calm);
+    }
+
+    @Test
+    void aLevelNeverSeenScoresOneEvenWhenTheForecastExpectedIt() {
+        float[] state = newState();
+        float[] std = {1};
+        for (int i = 0; i < 1000; i++) {
+            float v = i % 11;
+            scorer.score(new float[] {v}, new float[] {v}, std, state);
+        }
+        assertEquals(1, scorer.score(new float[] {10.6f}, new float[] {10.6f}, std, state));
+        assertTrue(scorer.score(new float[] {10.7f}, new float[] {10.7f}, std, state) < 0.5,
+                "within 5 % of the widened range");
+        LikelihoodScorer off = new LikelihoodScorer(10, 2000, 100, 0);
+        float[] offState = new float[off.stateSize(1)];
+        off.initState(offState);
+        for (int i = 0; i < 1000; i++) {
+            float v = i % 11;
+            off.score(new float[] {v}, new float[] {v}, std, offState);
+        }
+        assertTrue(off.score(new float[] {20}, new float[] {20}, std, offState) < 0.5);
+    }
+
+    @Test
+    void scoresStayInZeroToOne() {
+        float[] state = newState();
+        for (int i = 0; i < 5000; i++) {
+            double z = i % 97 == 0 ? 1e6 : i % 89 == 0 ? 0 : rnd.nextGaussian();
+            double s = score(state, z, 1);
+            assertTrue(s >= 0 && s <= 1, "score " + s);
+        }
+    }
+
+    @Test
+    void stateMadeByAnotherScorerIsNotOwned() {
+        assertTrue(scorer.owns(newState(), 1));
+        assertFalse(scorer.owns(new float[0], 1));
+        assertFalse(scorer.owns(new float[scorer.stateSize(1)], 1), "a blank state of the right length");
+        LikelihoodScorer other = new LikelihoodScorer(10, 500, 100, 0.05);
+        float[] otherState = new float[other.stateSize(1)];
+        other.initState(otherState);
+        assertFalse(scorer.owns(otherState, 1), "same length, other horizon");
+    }
+
+    @Test
+    void invalidSettingsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(0, 100, 100, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 5, 100, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 100, 5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 100, 100, -1));
+    }
+
+    @Test
+    void forecasterReplacesAStateRestoredFromAnotherScorerAndKeepsTheSsmState() {
+        SsmModel model = RandomModels.create(Arch.S4D, 1, 8, 1, 4, true, 5);
+        StreamForecaster old = new StreamForecaster(model, KernelOpsProvider.scalar(), new GaussianTailScorer());
+        ForecasterState state = old.newState();
+        for (int i = 0; i < 5; i++) {
+            old.step(state, i * 60_000_000L, new float[] {i});
+        }
+        ForecasterState restored = ForecasterStateCodec.fromBytes(ForecasterStateCodec.toBytes(state));
+        StreamForecaster current = new StreamForecaster(model, KernelOpsProvider.scalar(), scorer);
+        assertFalse(current.fits(restored));
+        current.step(restored, 5 * 60_000_000L, new float[] {5});
+        old.step(state, 5 * 60_000_000L, new float[] {5});
+        assertTrue(current.fits(restored));
+        assertEquals(scorer.stateSize(1), restored.scorerState().length);
+        assertArrayEquals(state.forecastMean(), restored.forecastMean(), "the SSM state carried on");
+        ForecasterState again = ForecasterStateCodec.fromBytes(ForecasterStateCodec.toBytes(restored));
+        assertEquals(restored, again);
+    }
+}
