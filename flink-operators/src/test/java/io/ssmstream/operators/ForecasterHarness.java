@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /** {@link SsmForecastFunction} in Flink's keyed-broadcast operator test harness. */
@@ -21,7 +22,7 @@ final class ForecasterHarness {
     }
 
     /**
-     * An open harness whose update input is at the end of time, as the job's model-update source is, so the
+     * An open harness whose update input is idle, as the job's model-update input declares itself, so the
      * events' watermark alone drives the forecaster.
      *
      * @param restore a snapshot to restore, or null
@@ -36,7 +37,7 @@ final class ForecasterHarness {
             h.initializeState(restore);
         }
         h.open();
-        h.processBroadcastWatermark(Long.MAX_VALUE);
+        h.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
         return h;
     }
 

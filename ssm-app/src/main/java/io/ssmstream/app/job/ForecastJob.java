@@ -8,15 +8,14 @@ import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.operators.DeadLetterRouter;
 import io.ssmstream.operators.ModelArtifact;
 import io.ssmstream.operators.SsmForecastFunction;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 /**
  * The forecasting job's topology, independent of where records come from and go to, so that tests inject
@@ -52,18 +51,20 @@ public final class ForecastJob {
     }
 
     /**
-     * Model updates are not in event time: their watermark is always the end of time, so that the forecaster,
-     * whose watermark is the lowest of its two inputs', follows the events' watermark alone.
+     * Model updates are not in event time: their input never emits a watermark and declares itself idle, so the
+     * forecaster's watermark (the lowest of its active inputs') follows the events alone. Not "the end of time"
+     * instead: while the events are idle, that would be the only active watermark and would carry the
+     * forecaster's watermark there, making every later event late.
      */
-    public static WatermarkStrategy<ModelUpdate> modelUpdateWatermarks() {
+    public static <T> WatermarkStrategy<T> modelUpdateWatermarks() {
         return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
             @Override
-            public void onEvent(ModelUpdate update, long timestamp, WatermarkOutput output) {
+            public void onEvent(T update, long timestamp, WatermarkOutput output) {
             }
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         });
     }
@@ -111,15 +112,12 @@ public final class ForecastJob {
         sinks(events, forecast, forecasts, deadLetters);
     }
 
-    /**
-     * An update input that ends at once without a record (its end is the end of time for the watermark). From a
-     * one-number sequence that emits nothing, since Flink's {@code fromData} cannot make an empty stream.
-     */
+    /** An update input that carries no record and stays idle: see {@link NoModelUpdates}. */
     private static DataStream<ModelUpdate> noUpdates(DataStream<ParsedRecord> input) {
         return input.getExecutionEnvironment().fromSequence(0, 0).setParallelism(1).uid(NO_MODEL_UPDATES_UID)
                 .name("no model updates")
-                .flatMap((Long n, Collector<ModelUpdate> none) -> { }).returns(ModelUpdate.class)
-                .setParallelism(1).name("no model updates");
+                .transform("no model updates", TypeInformation.of(ModelUpdate.class), new NoModelUpdates())
+                .setParallelism(1);
     }
 
     private static SingleOutputStreamOperator<SensorEvent> router(DataStream<ParsedRecord> input) {
