@@ -1,6 +1,7 @@
 package io.ssmstream.operators;
 
 import io.ssmstream.connectors.event.DeadLetterReason;
+import java.util.function.Supplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -12,7 +13,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * The job's metrics, under the operator's metric group {@code ssm}: {@code events}, {@code eventsPerSecond},
  * {@code anomalies}, {@code duplicates}, {@code deadLettered.<reason>}, {@code stepLatencyNanos} (histogram of
- * the last 1024 steps), {@code modelVersion}, and {@code streams} (streams with state on this subtask, counted
+ * the last 1024 steps), {@code modelVersion} (the version running now), the model-swap metrics of
+ * {@link io.ssmstream.operators.swap.SwapMetrics}, and {@code streams} (streams with state on this subtask, counted
  * since the subtask started: after a restore it counts streams seen again).
  */
 public final class ForecastMetrics {
@@ -26,7 +28,8 @@ public final class ForecastMetrics {
     private final DeadLetterCounters deadLettered;
     private long streams;
 
-    public ForecastMetrics(MetricGroup parent, String modelVersion) {
+    /** @param modelVersion the version of the model running now (it changes with model updates) */
+    public ForecastMetrics(MetricGroup parent, Supplier<String> modelVersion) {
         this.group = parent.addGroup(GROUP);
         this.deadLettered = new DeadLetterCounters(parent);
         this.events = group.counter("events");
@@ -34,8 +37,13 @@ public final class ForecastMetrics {
         this.anomalies = group.counter("anomalies");
         this.duplicates = group.counter("duplicates");
         this.stepLatency = group.histogram("stepLatencyNanos", new DescriptiveStatisticsHistogram(1024));
-        group.<String, Gauge<String>>gauge("modelVersion", () -> modelVersion);
+        group.<String, Gauge<String>>gauge("modelVersion", modelVersion::get);
         group.<Long, Gauge<Long>>gauge("streams", () -> streams);
+    }
+
+    /** The {@code ssm} group, for metrics registered elsewhere. */
+    public MetricGroup group() {
+        return group;
     }
 
     void stepped(long nanos, boolean anomaly) {

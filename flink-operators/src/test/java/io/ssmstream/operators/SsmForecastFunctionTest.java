@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ssmstream.connectors.event.DeadLetter;
 import io.ssmstream.connectors.event.DeadLetterReason;
 import io.ssmstream.connectors.event.ForecastRecord;
+import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.kernels.model.Arch;
 import io.ssmstream.kernels.model.SsmModel;
@@ -15,21 +16,20 @@ import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.GaussianTailScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.kernels.testing.RandomModels;
+import io.ssmstream.operators.swap.SwapSettings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** The keyed forecaster in Flink's operator test harness: output, side output, state and timers. */
 class SsmForecastFunctionTest {
-    private static final Duration TTL = Duration.ofHours(1);
+    private static final Duration TTL = ForecasterHarness.TTL;
     private static final SsmModel MODEL = RandomModels.create(Arch.MAMBA, 1, 8, 1, 4, true, 3);
     private static final ModelArtifact ARTIFACT = artifact(MODEL);
 
@@ -43,18 +43,14 @@ class SsmForecastFunctionTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, SensorEvent, ForecastRecord> harness()
+    private static KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord> harness()
             throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, SensorEvent, ForecastRecord> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new SsmForecastFunction(ARTIFACT, TTL, 0.99)),
-                        e -> e.stream, Types.STRING);
-        return h;
+        return ForecasterHarness.open(ARTIFACT);
     }
 
-    private static SensorEvent event(String stream, long ts, float value) {
-        return new SensorEvent(stream, ts, new float[] {value})
-                .withSource("in", 0, ts, ("{\"ts\":" + ts + "}").getBytes(StandardCharsets.UTF_8));
+    private static KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord> harness(
+            OperatorSubtaskState restore) throws Exception {
+        return ForecasterHarness.open(ARTIFACT, SwapSettings.defaults(), restore);
     }
 
     /** The same events applied directly, in the given order, by the kernels' forecaster. */
@@ -72,11 +68,10 @@ class SsmForecastFunctionTest {
     @Test
     void outOfOrderEventsAreAppliedInEventTimeOrderOnceTheWatermarkPasses() throws Exception {
         try (var h = harness()) {
-            h.open();
-            h.processElement(event("a", 3000, 30), 3000);
-            h.processElement(event("a", 1000, 10), 1000);
-            h.processElement(event("b", 1500, 15), 1500);
-            h.processElement(event("a", 2000, 20), 2000);
+            h.processElement(ForecasterHarness.event("a", 3000, 30), 3000);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processElement(ForecasterHarness.event("b", 1500, 15), 1500);
+            h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
             assertTrue(h.extractOutputValues().isEmpty(), "nothing is applied before the watermark passes");
             h.processWatermark(2500);
             List<ForecastRecord> out = h.extractOutputValues();
@@ -95,12 +90,42 @@ class SsmForecastFunctionTest {
     }
 
     @Test
+    void aStreamWaitsOnOneTimerHoweverManyOfItsEventsWait() throws Exception {
+        try (var h = harness()) {
+            for (long ts = 1000; ts <= 5000; ts += 1000) {
+                h.processElement(ForecasterHarness.event("a", ts, ts / 1000f), ts);
+            }
+            assertEquals(1, h.numEventTimeTimers(), "a timer at the earliest waiting event only");
+            h.processWatermark(3500);
+            assertEquals(3, h.extractOutputValues().size());
+            assertEquals(1, h.numEventTimeTimers(), "the timer moved to the next waiting event");
+        }
+    }
+
+    @Test
+    void eventsOneWatermarkReleasesAreAppliedInTimeOrderAndLeaveNoTimers() throws Exception {
+        try (var h = harness()) {
+            h.processElement(ForecasterHarness.event("a", 3000, 30), 3000);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
+            h.processWatermark(10_000);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertEquals(List.of(1000L, 2000L, 3000L), out.stream().map(r -> r.ts).toList());
+            List<float[]> expected = expectedForecasts(new long[] {1000, 2000, 3000}, new float[] {10, 20, 30});
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(expected.get(i), out.get(i).forecast);
+                assertEquals(i + 1, out.get(i).events);
+            }
+            assertEquals(0, h.numEventTimeTimers());
+        }
+    }
+
+    @Test
     void lateEventGoesToDeadLetterWithItsOriginalBytes() throws Exception {
         try (var h = harness()) {
-            h.open();
-            h.processElement(event("a", 1000, 10), 1000);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
             h.processWatermark(2000);
-            h.processElement(event("a", 1500, 99), 1500);
+            h.processElement(ForecasterHarness.event("a", 1500, 99), 1500);
             h.processWatermark(3000);
             assertEquals(1, h.extractOutputValues().size());
             List<DeadLetter> dead = h.getSideOutput(SsmForecastFunction.DEAD_LETTERS).stream()
@@ -115,9 +140,8 @@ class SsmForecastFunctionTest {
     @Test
     void duplicateEventKeepsTheFirst() throws Exception {
         try (var h = harness()) {
-            h.open();
-            h.processElement(event("a", 1000, 10), 1000);
-            h.processElement(event("a", 1000, 77), 1000);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processElement(ForecasterHarness.event("a", 1000, 77), 1000);
             h.processWatermark(2000);
             List<ForecastRecord> out = h.extractOutputValues();
             assertEquals(1, out.size());
@@ -129,24 +153,23 @@ class SsmForecastFunctionTest {
     @Test
     void idleStreamLeavesNoStateAndNoTimersAfterTheTtl() throws Exception {
         try (var h = harness()) {
-            h.open();
             h.setProcessingTime(0);
-            h.processElement(event("a", 1000, 10), 1000);
-            h.processElement(event("b", 1000, 10), 1000);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processElement(ForecasterHarness.event("b", 1000, 10), 1000);
             h.processWatermark(2000);
             h.setProcessingTime(TTL.toMillis() / 2);
-            h.processElement(event("b", 3000, 12), 3000);
+            h.processElement(ForecasterHarness.event("b", 3000, 12), 3000);
             h.processWatermark(4000);
-            int bothStreams = h.numKeyedStateEntries();
+            int bothStreams = ForecasterHarness.numKeyedStateEntries(h);
             h.setProcessingTime(TTL.toMillis() + 1);
-            int onlyB = h.numKeyedStateEntries();
+            int onlyB = ForecasterHarness.numKeyedStateEntries(h);
             assertEquals(bothStreams / 2, onlyB, "a expired, b was seen half a TTL later and stays");
             h.setProcessingTime(2 * TTL.toMillis());
-            assertEquals(0, h.numKeyedStateEntries(), "b expired too, half a TTL later");
+            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h), "b expired too, half a TTL later");
             assertEquals(0, h.numProcessingTimeTimers());
             assertEquals(0, h.numEventTimeTimers());
             // A stream that comes back starts from a fresh state.
-            h.processElement(event("a", 5000, 10), 5000);
+            h.processElement(ForecasterHarness.event("a", 5000, 10), 5000);
             h.processWatermark(6000);
             List<ForecastRecord> out = h.extractOutputValues();
             assertEquals(1, out.get(out.size() - 1).events);
@@ -159,9 +182,8 @@ class SsmForecastFunctionTest {
         float[] v = {10, 12, 9, 30, 11, 10};
         List<ForecastRecord> uninterrupted;
         try (var h = harness()) {
-            h.open();
             for (int i = 0; i < ts.length; i++) {
-                h.processElement(event("a", ts[i], v[i]), ts[i]);
+                h.processElement(ForecasterHarness.event("a", ts[i], v[i]), ts[i]);
                 h.processWatermark(ts[i]);
             }
             uninterrupted = h.extractOutputValues();
@@ -169,21 +191,18 @@ class SsmForecastFunctionTest {
         OperatorSubtaskState snapshot;
         List<ForecastRecord> resumed = new ArrayList<>();
         try (var h = harness()) {
-            h.open();
             for (int i = 0; i < 3; i++) {
-                h.processElement(event("a", ts[i], v[i]), ts[i]);
+                h.processElement(ForecasterHarness.event("a", ts[i], v[i]), ts[i]);
                 h.processWatermark(ts[i]);
             }
-            h.processElement(event("a", ts[3], v[3]), ts[3]); // pending at snapshot time
+            h.processElement(ForecasterHarness.event("a", ts[3], v[3]), ts[3]); // pending at snapshot time
             resumed.addAll(h.extractOutputValues());
             snapshot = h.snapshot(1, 1);
         }
-        try (var h = harness()) {
-            h.initializeState(snapshot);
-            h.open();
+        try (var h = harness(snapshot)) {
             h.processWatermark(ts[3]);
             for (int i = 4; i < ts.length; i++) {
-                h.processElement(event("a", ts[i], v[i]), ts[i]);
+                h.processElement(ForecasterHarness.event("a", ts[i], v[i]), ts[i]);
                 h.processWatermark(ts[i]);
             }
             resumed.addAll(h.extractOutputValues());

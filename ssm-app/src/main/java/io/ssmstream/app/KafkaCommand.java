@@ -1,6 +1,7 @@
 package io.ssmstream.app;
 
 import io.ssmstream.connectors.kafka.EmbeddedKafka;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -23,6 +24,10 @@ final class KafkaCommand extends CliCommand {
             description = "Topics to create at start (comma-separated).")
     List<String> topics = List.of();
 
+    @Option(names = "--create-compacted-topics", split = ",", paramLabel = "TOPIC",
+            description = "Compacted single-partition topics to create at start, e.g. the model-update topic (comma-separated).")
+    List<String> compactedTopics = List.of();
+
     @Option(names = "--partitions", defaultValue = "4",
             description = "Partitions of each created topic (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -38,8 +43,13 @@ final class KafkaCommand extends CliCommand {
         if (!topics.isEmpty()) {
             broker.createTopics(partitions, topics.toArray(String[]::new));
         }
+        if (!compactedTopics.isEmpty()) {
+            broker.createCompactedTopics(compactedTopics.toArray(String[]::new));
+        }
+        List<String> created = new ArrayList<>(topics);
+        compactedTopics.forEach(t -> created.add(t + " (compacted)"));
         out().println("Kafka broker running at " + broker.bootstrapServers()
-                + (topics.isEmpty() ? "" : " with topics " + String.join(", ", topics)) + "; Ctrl-C stops it");
+                + (created.isEmpty() ? "" : " with topics " + String.join(", ", created)) + "; Ctrl-C stops it");
         out().flush();
         stopped.await();
         return SsmStreamCli.EXIT_OK;

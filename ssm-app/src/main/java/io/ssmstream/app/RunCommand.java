@@ -3,6 +3,7 @@ package io.ssmstream.app;
 import io.ssmstream.app.job.JobSettings;
 import io.ssmstream.app.job.KafkaForecastJob;
 import io.ssmstream.app.job.KafkaJobSpec;
+import io.ssmstream.operators.swap.SwapSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -84,12 +85,25 @@ final class RunCommand extends CliCommand {
             description = "Score counted as an anomaly in the metrics (default: ${DEFAULT-VALUE}).")
     double anomalyThreshold;
 
+    @Option(names = "--model-updates-topic", paramLabel = "TOPIC",
+            description = "Compacted topic of model updates: the job switches to each new version of its model without a restart (default: none, the job runs --model only).")
+    String modelUpdatesTopic;
+
+    @Option(names = "--model-name", defaultValue = SwapSettings.DEFAULT_MODEL_NAME,
+            description = "Model updates for this name apply, others are ignored (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--swap-window", defaultValue = "64", paramLabel = "EVENTS",
+            description = "Latest inputs kept per stream to rebuild its state for a new model, 0..100000 (default: ${DEFAULT-VALUE}).")
+    int swapWindow;
+
     KafkaJobSpec spec() {
         JobSettings settings = JobSettings.builder().outOfOrderness(outOfOrderness).idleTtl(idleTtl)
-                .idlePartitionTimeout(idlePartitionTimeout).anomalyThreshold(anomalyThreshold).build();
+                .idlePartitionTimeout(idlePartitionTimeout).anomalyThreshold(anomalyThreshold)
+                .modelName(modelName).swapWindow(swapWindow).build();
         return new KafkaJobSpec(kafka.bootstrapServers, inputTopic, outputTopic, dlqTopic, model, groupId,
                 startingOffsets, bounded, !atLeastOnce, null, kafka.clientProperties(), parallelism, stateBackend,
-                checkpointDir, checkpointInterval, settings);
+                checkpointDir, checkpointInterval, settings, modelUpdatesTopic);
     }
 
     @Override
@@ -98,7 +112,8 @@ final class RunCommand extends CliCommand {
         StreamExecutionEnvironment env = KafkaForecastJob.environment(spec);
         KafkaForecastJob.wire(env, spec);
         err().println("ssm-stream: running the forecasting job: " + inputTopic + " -> " + outputTopic + " (dead letters: "
-                + dlqTopic + ")");
+                + dlqTopic + (modelUpdatesTopic == null ? "" : "; model updates for " + modelName + ": " + modelUpdatesTopic)
+                + ")");
         err().flush();
         env.execute("ssm-stream " + inputTopic + " -> " + outputTopic);
         return SsmStreamCli.EXIT_OK;

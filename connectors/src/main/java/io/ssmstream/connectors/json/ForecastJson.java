@@ -2,6 +2,7 @@ package io.ssmstream.connectors.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ssmstream.connectors.event.ForecastRecord;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,10 @@ import java.util.Objects;
  * arrays and a null model version are written as JSON null; NaN and infinities as Jackson's quoted literals.
  */
 public final class ForecastJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Schubfach instead of {@code Float.toString}: the shortest text that reads back bit for bit, faster. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
 
     private ForecastJson() {
     }

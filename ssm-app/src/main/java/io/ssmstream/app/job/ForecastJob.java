@@ -2,28 +2,37 @@ package io.ssmstream.app.job;
 
 import io.ssmstream.connectors.event.DeadLetter;
 import io.ssmstream.connectors.event.ForecastRecord;
+import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.ParsedRecord;
 import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.operators.DeadLetterRouter;
 import io.ssmstream.operators.ModelArtifact;
 import io.ssmstream.operators.SsmForecastFunction;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * The forecasting job's topology, independent of where records come from and go to, so that tests inject
  * their own sources and sinks:
  * <pre>
  *   input (parsed records, timestamped) -> dead-letter router -> keyBy(stream) -> SSM forecaster -> forecasts
- *                                              \-> dead letters <-------- late events --/
+ *                                              \-> dead letters <-------- late events --/   ^
+ *   model updates (optional) -------------------------------------- broadcast ------------/
  * </pre>
  * Operator uids are constants: savepoints map state to them, so they must never change.
  */
 public final class ForecastJob {
     public static final String SOURCE_UID = "input-source";
+    public static final String MODEL_UPDATES_SOURCE_UID = "model-updates-source";
+    /** The empty update input of a job without a model-update topic (another source, hence another uid). */
+    public static final String NO_MODEL_UPDATES_UID = "no-model-updates";
     public static final String ROUTER_UID = "dead-letter-router";
     public static final String FORECASTER_UID = "ssm-forecaster";
     public static final String FORECAST_SINK_UID = "forecast-sink";
@@ -43,30 +52,83 @@ public final class ForecastJob {
     }
 
     /**
-     * Wires the job onto {@code input}, whose records already carry timestamps and watermarks
-     * (see {@link #watermarks}).
+     * Model updates are not in event time: their watermark is always the end of time, so that the forecaster,
+     * whose watermark is the lowest of its two inputs', follows the events' watermark alone.
      */
+    public static WatermarkStrategy<ModelUpdate> modelUpdateWatermarks() {
+        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
+            @Override
+            public void onEvent(ModelUpdate update, long timestamp, WatermarkOutput output) {
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        });
+    }
+
+    /** The job with no model updates: it runs {@code model} until stopped. */
     public static void build(DataStream<ParsedRecord> input, Sink<ForecastRecord> forecasts,
                              Sink<DeadLetter> deadLetters, ModelArtifact model, JobSettings settings) {
-        build(input, forecasts, deadLetters,
-                new SsmForecastFunction(model, settings.idleTtl(), settings.anomalyThreshold()),
-                "ssm forecast " + model.version());
+        build(input, null, forecasts, deadLetters, model, settings);
+    }
+
+    /**
+     * Wires the job onto {@code input}, whose records already carry timestamps and watermarks
+     * (see {@link #watermarks}).
+     *
+     * @param updates model updates with {@link #modelUpdateWatermarks()}, or null for none: the forecaster then
+     *                gets an empty update input, so its operator and state are the same either way
+     */
+    public static void build(DataStream<ParsedRecord> input, DataStream<ModelUpdate> updates,
+                             Sink<ForecastRecord> forecasts, Sink<DeadLetter> deadLetters, ModelArtifact model,
+                             JobSettings settings) {
+        DataStream<ModelUpdate> updateInput = updates != null ? updates : noUpdates(input);
+        SingleOutputStreamOperator<SensorEvent> events = router(input);
+        SingleOutputStreamOperator<ForecastRecord> forecast = events
+                .keyBy(e -> e.stream)
+                .connect(updateInput.broadcast(SsmForecastFunction.ACCEPTED_MODEL_STATE))
+                .process(new SsmForecastFunction(model, settings.idleTtl(), settings.anomalyThreshold(),
+                        settings.swap()))
+                .uid(FORECASTER_UID).name("ssm forecast " + model.version());
+        sinks(events, forecast, forecasts, deadLetters);
     }
 
     /**
      * The same topology with {@code keyed} in the SSM forecaster's place (same uids; dead letters it emits to
-     * {@link SsmForecastFunction#DEAD_LETTERS} join the router's). For measuring the pipeline around the model:
-     * the benchmarks' pass-through job.
+     * {@link SsmForecastFunction#DEAD_LETTERS} join the router's), and no model updates. For measuring the
+     * pipeline around the model: the benchmarks' pass-through job.
      */
     public static void build(DataStream<ParsedRecord> input, Sink<ForecastRecord> forecasts,
                              Sink<DeadLetter> deadLetters,
                              KeyedProcessFunction<String, SensorEvent, ForecastRecord> keyed, String name) {
-        SingleOutputStreamOperator<SensorEvent> events = input
-                .process(new DeadLetterRouter()).uid(ROUTER_UID).name("parse and dead-letter");
+        SingleOutputStreamOperator<SensorEvent> events = router(input);
         SingleOutputStreamOperator<ForecastRecord> forecast = events
                 .keyBy(e -> e.stream)
                 .process(keyed)
                 .uid(FORECASTER_UID).name(name);
+        sinks(events, forecast, forecasts, deadLetters);
+    }
+
+    /**
+     * An update input that ends at once without a record (its end is the end of time for the watermark). From a
+     * one-number sequence that emits nothing, since Flink's {@code fromData} cannot make an empty stream.
+     */
+    private static DataStream<ModelUpdate> noUpdates(DataStream<ParsedRecord> input) {
+        return input.getExecutionEnvironment().fromSequence(0, 0).setParallelism(1).uid(NO_MODEL_UPDATES_UID)
+                .name("no model updates")
+                .flatMap((Long n, Collector<ModelUpdate> none) -> { }).returns(ModelUpdate.class)
+                .setParallelism(1).name("no model updates");
+    }
+
+    private static SingleOutputStreamOperator<SensorEvent> router(DataStream<ParsedRecord> input) {
+        return input.process(new DeadLetterRouter()).uid(ROUTER_UID).name("parse and dead-letter");
+    }
+
+    private static void sinks(SingleOutputStreamOperator<SensorEvent> events,
+                              SingleOutputStreamOperator<ForecastRecord> forecast, Sink<ForecastRecord> forecasts,
+                              Sink<DeadLetter> deadLetters) {
         forecast.sinkTo(forecasts).uid(FORECAST_SINK_UID).name("forecasts");
         events.getSideOutput(SsmForecastFunction.DEAD_LETTERS)
                 .union(forecast.getSideOutput(SsmForecastFunction.DEAD_LETTERS))

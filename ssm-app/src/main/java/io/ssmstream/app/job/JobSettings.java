@@ -1,12 +1,14 @@
 package io.ssmstream.app.job;
 
+import io.ssmstream.operators.swap.SwapSettings;
 import java.io.Serializable;
 import java.time.Duration;
 
 /**
  * The streaming job's tunables, with defaults that suit telemetry: events may arrive up to 5 s out of order,
  * a stream's state is dropped after 7 days without events, an event scoring at least 0.99 counts as an anomaly
- * in the metrics, and a Kafka partition without records for 10 s stops holding the watermark back.
+ * in the metrics, a Kafka partition without records for 10 s stops holding the watermark back, and model updates
+ * for the model name {@code default} are applied, rebuilding each stream's state from its latest 64 inputs.
  */
 public final class JobSettings implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -15,12 +17,14 @@ public final class JobSettings implements Serializable {
     private final Duration idleTtl;
     private final Duration idlePartitionTimeout;
     private final double anomalyThreshold;
+    private final SwapSettings swap;
 
     private JobSettings(Builder b) {
         this.outOfOrderness = b.outOfOrderness;
         this.idleTtl = b.idleTtl;
         this.idlePartitionTimeout = b.idlePartitionTimeout;
         this.anomalyThreshold = b.anomalyThreshold;
+        this.swap = new SwapSettings(b.modelName, b.swapWindow);
     }
 
     public static Builder builder() {
@@ -47,12 +51,19 @@ public final class JobSettings implements Serializable {
         return anomalyThreshold;
     }
 
+    /** Which model updates apply and how stream states follow a swap. */
+    public SwapSettings swap() {
+        return swap;
+    }
+
     /** Fail-fast builder: each setter names the argument it rejects. */
     public static final class Builder {
         private Duration outOfOrderness = Duration.ofSeconds(5);
         private Duration idleTtl = Duration.ofDays(7);
         private Duration idlePartitionTimeout = Duration.ofSeconds(10);
         private double anomalyThreshold = 0.99;
+        private String modelName = SwapSettings.DEFAULT_MODEL_NAME;
+        private int swapWindow = SwapSettings.DEFAULT_WINDOW;
 
         private Builder() {
         }
@@ -90,6 +101,21 @@ public final class JobSettings implements Serializable {
                 throw new IllegalArgumentException("anomaly threshold must be in (0, 1], got " + t);
             }
             anomalyThreshold = t;
+            return this;
+        }
+
+        /** Model updates for this model name are applied, others ignored; default {@code default}. */
+        public Builder modelName(String name) {
+            modelName = SwapSettings.requireModelName(name);
+            return this;
+        }
+
+        /**
+         * How many of each stream's latest inputs are kept to rebuild its state after a model swap, in
+         * [0, 100000]; default 64 (see {@link SwapSettings}).
+         */
+        public Builder swapWindow(int events) {
+            swapWindow = SwapSettings.requireWindowLength(events);
             return this;
         }
 

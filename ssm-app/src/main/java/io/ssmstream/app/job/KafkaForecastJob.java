@@ -2,9 +2,11 @@ package io.ssmstream.app.job;
 
 import io.ssmstream.connectors.event.DeadLetter;
 import io.ssmstream.connectors.event.ForecastRecord;
+import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.ParsedRecord;
 import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.connectors.kafka.KafkaEventSource;
+import io.ssmstream.connectors.kafka.KafkaModelUpdateSource;
 import io.ssmstream.connectors.kafka.KafkaSinks;
 import io.ssmstream.connectors.kafka.StartingOffsets;
 import io.ssmstream.operators.ModelArtifact;
@@ -53,11 +55,26 @@ public final class KafkaForecastJob {
         return env;
     }
 
-    /** Adds the job to {@code env}; the model is read and validated here, on the client. */
+    /**
+     * Adds the job to {@code env}; the model is read and validated here, on the client. With a model-update
+     * topic, updates are read from it (one reader; from the earliest offset without a checkpoint, so a new job
+     * starts with the current model) and broadcast to the forecaster.
+     */
     public static void wire(StreamExecutionEnvironment env, KafkaJobSpec spec) {
         ModelArtifact model = ModelArtifact.fromFile(spec.model());
-        Endpoints io = endpoints(env, spec, model.load().config().dInput());
-        ForecastJob.build(io.input, io.forecasts, io.deadLetters, model, spec.settings());
+        Endpoints io = endpoints(env, spec, model.dInput());
+        DataStream<ModelUpdate> updates = null;
+        if (spec.modelUpdatesTopic() != null) {
+            KafkaSource<ModelUpdate> source = KafkaModelUpdateSource.builder()
+                    .bootstrapServers(spec.bootstrapServers())
+                    .topic(spec.modelUpdatesTopic())
+                    .groupId(spec.groupId() + "-model-updates")
+                    .properties(spec.kafkaProperties())
+                    .build();
+            updates = env.fromSource(source, ForecastJob.modelUpdateWatermarks(), "kafka " + spec.modelUpdatesTopic())
+                    .setParallelism(1).uid(ForecastJob.MODEL_UPDATES_SOURCE_UID);
+        }
+        ForecastJob.build(io.input, updates, io.forecasts, io.deadLetters, model, spec.settings());
     }
 
     /**

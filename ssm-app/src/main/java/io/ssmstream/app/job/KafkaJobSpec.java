@@ -8,7 +8,8 @@ import java.util.Properties;
 /**
  * Everything {@link KafkaForecastJob} needs to run against Kafka. Defaults: group id {@code ssm-stream},
  * earliest offsets, unbounded, exactly-once output, HashMap state backend, checkpoints every 10 s (to the
- * configured directory, else the JobManager's memory), transactional id prefix {@code ssm-stream-<output topic>}.
+ * configured directory, else the JobManager's memory), transactional id prefix {@code ssm-stream-<output topic>},
+ * no model-update topic (the job runs its one model).
  */
 public record KafkaJobSpec(
         String bootstrapServers,
@@ -26,7 +27,18 @@ public record KafkaJobSpec(
         String stateBackend,
         String checkpointDir,
         Duration checkpointInterval,
-        JobSettings settings) {
+        JobSettings settings,
+        String modelUpdatesTopic) {
+
+    /** A spec without a model-update topic. */
+    public KafkaJobSpec(String bootstrapServers, String inputTopic, String outputTopic, String deadLetterTopic,
+                        Path model, String groupId, String startingOffsets, boolean bounded, boolean exactlyOnce,
+                        String transactionalIdPrefix, Properties kafkaProperties, Integer parallelism,
+                        String stateBackend, String checkpointDir, Duration checkpointInterval, JobSettings settings) {
+        this(bootstrapServers, inputTopic, outputTopic, deadLetterTopic, model, groupId, startingOffsets, bounded,
+                exactlyOnce, transactionalIdPrefix, kafkaProperties, parallelism, stateBackend, checkpointDir,
+                checkpointInterval, settings, null);
+    }
 
     public KafkaJobSpec {
         requireText(bootstrapServers, "bootstrap servers");
@@ -52,6 +64,16 @@ public record KafkaJobSpec(
             throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointInterval);
         }
         settings = settings == null ? JobSettings.defaults() : settings;
+        if (modelUpdatesTopic != null && modelUpdatesTopic.isBlank()) {
+            throw new IllegalArgumentException("the model-update topic must not be blank");
+        }
+    }
+
+    /** This spec with a model-update topic: the job then switches models as updates arrive on it. */
+    public KafkaJobSpec withModelUpdatesTopic(String topic) {
+        return new KafkaJobSpec(bootstrapServers, inputTopic, outputTopic, deadLetterTopic, model, groupId,
+                startingOffsets, bounded, exactlyOnce, transactionalIdPrefix, kafkaProperties, parallelism,
+                stateBackend, checkpointDir, checkpointInterval, settings, topic);
     }
 
     private static void requireText(String value, String what) {

@@ -2,26 +2,32 @@ package io.ssmstream.kernels.state;
 
 import io.ssmstream.kernels.model.StreamState;
 import io.ssmstream.kernels.stream.ForecasterState;
+import io.ssmstream.kernels.stream.InputWindow;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Versioned byte format of a {@link ForecasterState}; Flink's state serializer delegates here.
+ * Versioned byte format of a {@link ForecasterState}; Flink's state serializer delegates here. Writes the
+ * current version, reads every version.
  *
- * <p>Version 1:
+ * <p>Version 2 (current): version 1's fields, then the model version and the input window, then the SSM state:
  * <pre>
  *   int   magic 0x53534D46 ("SSMF")
- *   byte  version = 1
+ *   byte  version = 2
  *   long  last event time, epoch µs (Long.MIN_VALUE: none)
  *   int   d; d × float forecast mean; d × float forecast std
  *   int   s; s × float scorer state
+ *   bool  has model version; if true: UTF model version (DataOutput.writeUTF)
+ *   int   window capacity W (0: no window); int window size n ≤ W; n × { long ts µs; d × float values }, oldest first
  *   the SSM state in {@link StreamStateCodec} format
  * </pre>
+ * Version 1: the same without the model version and the window; read as a state of unknown model version with
+ * no window.
  */
 public final class ForecasterStateCodec {
     public static final int MAGIC = 0x53534D46;
-    public static final byte CURRENT_VERSION = 1;
+    public static final byte CURRENT_VERSION = 2;
     private static final int MAX_ARRAY = 1 << 24;
 
     private ForecasterStateCodec() {
@@ -36,9 +42,20 @@ public final class ForecasterStateCodec {
             out.writeFloat(v);
         }
         writeFloats(out, state.scorerState());
+        out.writeBoolean(state.modelVersion() != null);
+        if (state.modelVersion() != null) {
+            out.writeUTF(state.modelVersion());
+        }
+        writeWindow(out, state.window());
         StreamStateCodec.write(state.ssm(), out);
     }
 
+    /**
+     * Reads a state written by this or any earlier version.
+     *
+     * @throws StreamStateCodec.StateFormatException when the bytes are not a forecaster state, are corrupt, or
+     *                                               come from a newer version
+     */
     public static ForecasterState read(DataInput in) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC) {
@@ -46,7 +63,7 @@ public final class ForecasterStateCodec {
                     String.format("not an ssm-stream forecaster state (magic 0x%08X)", magic));
         }
         byte version = in.readByte();
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new StreamStateCodec.StateFormatException("forecaster state version " + version
                     + " is newer than this release reads (up to " + CURRENT_VERSION + ")");
         }
@@ -57,8 +74,49 @@ public final class ForecasterStateCodec {
             std[i] = in.readFloat();
         }
         float[] scorer = readFloats(in);
+        String modelVersion = null;
+        InputWindow window = InputWindow.NONE;
+        if (version == 2) {
+            modelVersion = in.readBoolean() ? in.readUTF() : null;
+            window = readWindow(in, mean.length);
+        }
         StreamState ssm = StreamStateCodec.read(in);
-        return new ForecasterState(ssm, last, mean, std, scorer);
+        return new ForecasterState(ssm, last, mean, std, scorer, modelVersion, window);
+    }
+
+    private static void writeWindow(DataOutput out, InputWindow window) throws IOException {
+        out.writeInt(window.capacity());
+        out.writeInt(window.size());
+        float[] values = new float[window.dInput()];
+        for (int i = 0; i < window.size(); i++) {
+            out.writeLong(window.tsMicros(i));
+            window.values(i, values);
+            for (float v : values) {
+                out.writeFloat(v);
+            }
+        }
+    }
+
+    private static InputWindow readWindow(DataInput in, int dInput) throws IOException {
+        int capacity = in.readInt();
+        int size = in.readInt();
+        if (capacity < 0 || size < 0 || size > capacity || (long) capacity * Math.max(1, dInput) > MAX_ARRAY) {
+            throw new StreamStateCodec.StateFormatException("corrupt forecaster state: window of " + size
+                    + " events in capacity " + capacity);
+        }
+        if (capacity == 0) {
+            return InputWindow.NONE;
+        }
+        InputWindow window = new InputWindow(capacity, dInput);
+        float[] values = new float[dInput];
+        for (int i = 0; i < size; i++) {
+            long ts = in.readLong();
+            for (int j = 0; j < dInput; j++) {
+                values[j] = in.readFloat();
+            }
+            window.add(ts, values);
+        }
+        return window;
     }
 
     private static void writeFloats(DataOutput out, float[] a) throws IOException {

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Everything one stream needs between two events: the SSM state, the previous event's time (for τ), the
- * forecast made at the previous event (to score the next one), and the anomaly scorer's state. Mutable, owned
+ * forecast made at the previous event (to score the next one), the anomaly scorer's state, the version of the
+ * model that produced them, and a window of the latest inputs to rebuild them for another model. Mutable, owned
  * by the stream's owner (a Flink key, a replay or evaluation loop).
  */
 public final class ForecasterState {
@@ -18,9 +19,23 @@ public final class ForecasterState {
     final float[] forecastMean; // (d_input): forecast of the next event
     final float[] forecastStd;  // (d_input)
     final float[] scorer;       // (scorer.stateSize)
+    final InputWindow window;
+    String modelVersion;        // null: unknown (a state written before versions were recorded)
 
+    /** A state with no model version and no input window (replay, evaluation, states from codec version 1). */
     public ForecasterState(StreamState ssm, long lastTsMicros, float[] forecastMean, float[] forecastStd,
                            float[] scorer) {
+        this(ssm, lastTsMicros, forecastMean, forecastStd, scorer, null, InputWindow.NONE);
+    }
+
+    /**
+     * @param modelVersion the version of the model that produced {@code ssm} and the forecast, or null if unknown
+     * @param window       the stream's latest inputs, {@link InputWindow#NONE} for none
+     */
+    public ForecasterState(StreamState ssm, long lastTsMicros, float[] forecastMean, float[] forecastStd,
+                           float[] scorer, String modelVersion, InputWindow window) {
+        this.window = Objects.requireNonNull(window, "window");
+        this.modelVersion = modelVersion;
         this.ssm = Objects.requireNonNull(ssm, "ssm");
         this.lastTsMicros = lastTsMicros;
         this.forecastMean = Objects.requireNonNull(forecastMean, "forecastMean");
@@ -56,15 +71,49 @@ public final class ForecasterState {
         return scorer;
     }
 
+    /** The version of the model that produced this state, or null if unknown. */
+    public String modelVersion() {
+        return modelVersion;
+    }
+
+    public void modelVersion(String version) {
+        this.modelVersion = version;
+    }
+
+    /** The stream's latest inputs; {@link InputWindow#NONE} when none are kept. */
+    public InputWindow window() {
+        return window;
+    }
+
+    /**
+     * This state with an input window of {@code capacity} holding the latest of this window's events (a state
+     * from codec version 1, which kept none, or a window length changed between runs). Shares everything else.
+     */
+    public ForecasterState withWindowCapacity(int capacity) {
+        if (capacity == window.capacity()) {
+            return this;
+        }
+        int dInput = forecastMean.length;
+        InputWindow resized = capacity == 0 ? InputWindow.NONE : new InputWindow(capacity, dInput);
+        float[] values = new float[dInput];
+        for (int i = Math.max(0, window.size() - capacity); i < window.size(); i++) {
+            window.values(i, values);
+            resized.add(window.tsMicros(i), values);
+        }
+        return new ForecasterState(ssm, lastTsMicros, forecastMean, forecastStd, scorer, modelVersion, resized);
+    }
+
     public ForecasterState copy() {
-        return new ForecasterState(ssm.copy(), lastTsMicros, forecastMean.clone(), forecastStd.clone(), scorer.clone());
+        return new ForecasterState(ssm.copy(), lastTsMicros, forecastMean.clone(), forecastStd.clone(), scorer.clone(),
+                modelVersion, window.copy());
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ForecasterState s && lastTsMicros == s.lastTsMicros && ssm.equals(s.ssm)
                 && Arrays.equals(forecastMean, s.forecastMean) && Arrays.equals(forecastStd, s.forecastStd)
-                && Arrays.equals(scorer, s.scorer);
+                && Arrays.equals(scorer, s.scorer) && Objects.equals(modelVersion, s.modelVersion)
+                && window.equals(s.window);
     }
 
     @Override

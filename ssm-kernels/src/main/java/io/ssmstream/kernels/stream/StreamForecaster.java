@@ -9,7 +9,8 @@ import io.ssmstream.kernels.simd.KernelOps;
 /**
  * One event of one stream, end to end, exactly as the Flink job, {@code replay} and {@code eval} all do it:
  * score the event against the forecast made before it, advance the SSM state with the event and its time gap,
- * and keep the new forecast for the next event. One instance per thread; allocates nothing per event.
+ * keep the new forecast for the next event, and append the event to the state's input window (if it keeps
+ * one). One instance per thread; allocates nothing per event.
  */
 public final class StreamForecaster {
     private final SsmRunner runner;
@@ -30,10 +31,47 @@ public final class StreamForecaster {
         return runner.ops();
     }
 
-    /** A new stream's state: zeros, no previous event. */
+    /** A new stream's state: zeros, no previous event, no model version, no input window. */
     public ForecasterState newState() {
+        return newState(null, 0);
+    }
+
+    /**
+     * A new stream's state: zeros, no previous event.
+     *
+     * @param modelVersion the version of this forecaster's model, recorded in the state
+     * @param windowLength how many of the latest inputs the state keeps for {@link #rebuild}; 0 for none
+     */
+    public ForecasterState newState(String modelVersion, int windowLength) {
         return new ForecasterState(StreamState.zeros(runner.model()), ForecasterState.NO_EVENT, new float[dInput],
-                new float[dInput], new float[scorer.stateSize(dInput)]);
+                new float[dInput], new float[scorer.stateSize(dInput)], modelVersion,
+                windowLength == 0 ? InputWindow.NONE : new InputWindow(windowLength, dInput));
+    }
+
+    /**
+     * A state for this forecaster's model rebuilt from {@code other}'s input window: a fresh state that replays
+     * the window's events in order, as if this model had seen only them. What is carried over: the window
+     * (same events, same capacity) and the stream's event count; the hidden state, the forecast and the scorer
+     * state are this model's own. An empty window gives a new stream's state. {@code other} is not changed.
+     *
+     * @param modelVersion the version of this forecaster's model, recorded in the new state
+     * @throws IllegalArgumentException when the window's width is not this model's d_input
+     */
+    public ForecasterState rebuild(ForecasterState other, String modelVersion) {
+        InputWindow window = other.window;
+        if (window.size() > 0 && window.dInput() != dInput) {
+            throw new IllegalArgumentException("the state's input window has " + window.dInput()
+                    + " values per event, the model takes " + dInput);
+        }
+        ForecasterState fresh = newState(modelVersion, window.capacity());
+        float[] values = new float[dInput];
+        for (int i = 0; i < window.size(); i++) {
+            window.values(i, values);
+            step(fresh, window.tsMicros(i), values);
+        }
+        StreamState ssm = new StreamState(fresh.ssm.layers(), other.ssm.events());
+        return new ForecasterState(ssm, fresh.lastTsMicros, fresh.forecastMean, fresh.forecastStd, fresh.scorer,
+                modelVersion, fresh.window);
     }
 
     /** Whether {@code state} was made for this model's layer sizes and this scorer. */
@@ -60,6 +98,7 @@ public final class StreamForecaster {
         }
         runner.step(state.ssm, values, tau, state.forecastMean, state.forecastStd);
         state.lastTsMicros = tsMicros;
+        state.window.add(tsMicros, values);
         return score;
     }
 }
