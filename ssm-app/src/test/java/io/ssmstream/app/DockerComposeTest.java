@@ -152,4 +152,11 @@ class DockerComposeTest {
             assertTrue(trainer.contains(line), line);
         }
     }
+
+    @Test
+    void theJobTakesModelUpdatesFromTheTopicTheTrainerPublishesTo() {
+        String trainer = service("trainer").path("command").asText();
+        String updates = trainer.replaceAll("(?s).*--model-updates-topic (\\S+).*", "$1");
+        assertTrue(service("job").path("command").asText().contains("--model-updates-topic " + updates), updates);
+    }
 }

@@ -86,9 +86,20 @@ public final class ActiveModel {
         return new AcceptedModel(update, next.bytes());
     }
 
-    /** Runs a model accepted before a restore (its bytes were verified when it was accepted). */
+    /**
+     * Runs a model accepted before a restore (its bytes were verified when it was accepted), unless it no
+     * longer fits the job's input (the job was restarted with a {@code --model} of another d_input): then the
+     * initial model stays, with a warning.
+     */
     public void restore(AcceptedModel accepted) {
-        use(ModelArtifact.fromBytes(accepted.bytes, accepted.update.uri, accepted.update.version));
+        ModelArtifact model = ModelArtifact.fromBytes(accepted.bytes, accepted.update.uri, accepted.update.version);
+        if (model.dInput() != artifact.dInput()) {
+            LOG.warn("not restoring model {} {} from the checkpoint: it takes d_input {}, the job's input has {};"
+                    + " running {}", accepted.update.modelName, model.version(), model.dInput(), artifact.dInput(),
+                    version());
+            return;
+        }
+        use(model);
         LOG.info("restored model {} {} from the checkpoint", accepted.update.modelName, version());
     }
 

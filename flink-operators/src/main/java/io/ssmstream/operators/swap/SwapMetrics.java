@@ -35,16 +35,4 @@ public final class SwapMetrics {
     void rebuilt() {
         rebuilt.inc();
     }
-
-    public long acceptedCount() {
-        return accepted.getCount();
-    }
-
-    public long rejectedCount() {
-        return rejected.getCount();
-    }
-
-    public long rebuiltCount() {
-        return rebuilt.getCount();
-    }
 }

@@ -112,4 +112,17 @@ class ActiveModelTest {
         assertEquals(old.forecastMean()[0], adopted.forecastMean()[0]);
         assertEquals(0, group.count(SwapMetrics.REBUILT));
     }
+
+    @Test
+    void aRestoredModelRunsUnlessItNoLongerFitsTheInput() {
+        ActiveModel active = active();
+        ModelUpdate v2 = ModelFiles.publish(V2, dir, "v2");
+        active.restore(new AcceptedModel(v2, ModelFiles.bytes(V2)));
+        assertEquals("v2", active.version());
+
+        ActiveModel other = active();
+        SsmModel wide = RandomModels.create(Arch.LRU, 2, 8, 1, 4, true, 8);
+        other.restore(new AcceptedModel(ModelFiles.publish(wide, dir, "wide"), ModelFiles.bytes(wide)));
+        assertEquals("v1", other.version(), "a model for another d_input is not restored");
+    }
 }

@@ -50,9 +50,12 @@ public final class StreamForecaster {
 
     /**
      * A state for this forecaster's model rebuilt from {@code other}'s input window: a fresh state that replays
-     * the window's events in order, as if this model had seen only them. What is carried over: the window
-     * (same events, same capacity) and the stream's event count; the hidden state, the forecast and the scorer
-     * state are this model's own. An empty window gives a new stream's state. {@code other} is not changed.
+     * the window's events in order, as if this model had seen only them: the hidden state and the forecast are
+     * this model's own. Carried over: the window (same events, same capacity), the stream's event count, and the
+     * scorer's state when this forecaster's scorer made it. The scorer's state sums up the stream's history of
+     * surprises (normalised by each forecast's own std, so comparable across models); starting it over from the
+     * window would put every stream back into the scorer's warm-up, with no anomaly scored, at each swap. An
+     * empty window gives a new stream's state. {@code other} is not changed.
      *
      * @param modelVersion the version of this forecaster's model, recorded in the new state
      * @throws IllegalArgumentException when the window's width is not this model's d_input
@@ -70,7 +73,9 @@ public final class StreamForecaster {
             step(fresh, window.tsMicros(i), values);
         }
         StreamState ssm = new StreamState(fresh.ssm.layers(), other.ssm.events());
-        return new ForecasterState(ssm, fresh.lastTsMicros, fresh.forecastMean, fresh.forecastStd, fresh.scorer,
+        float[] scorerState = window.size() > 0 && scorer.owns(other.scorer, dInput) ? other.scorer.clone()
+                : fresh.scorer;
+        return new ForecasterState(ssm, fresh.lastTsMicros, fresh.forecastMean, fresh.forecastStd, scorerState,
                 modelVersion, fresh.window);
     }
 

@@ -1,0 +1,40 @@
+package io.ssmstream.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RunCommandTest {
+    private static CliRun run(String... extra) {
+        String[] base = {"run", "--bootstrap-servers", "localhost:1", "--input-topic", "in", "--output-topic", "out",
+            "--dlq-topic", "dlq", "--model", "m.safetensors"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return CliRun.main(args);
+    }
+
+    @Test
+    void aNegativeSwapWindowIsOneLineWithExitTwo() {
+        CliRun run = run("--model-updates-topic", "model-updates", "--swap-window", "-1");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.err().contains("swap window must be in [0, 100000] events, got -1"), run::toString);
+    }
+
+    @Test
+    void aBlankModelNameIsOneLineWithExitTwo() {
+        CliRun run = run("--model-updates-topic", "model-updates", "--model-name", " ");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("model name must not be blank"), run::toString);
+    }
+
+    @Test
+    void helpListsTheModelUpdateOptions() {
+        CliRun run = CliRun.main("run", "--help");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("--model-updates-topic") && run.out().contains("--model-name")
+                && run.out().contains("--swap-window"), run::toString);
+    }
+}
