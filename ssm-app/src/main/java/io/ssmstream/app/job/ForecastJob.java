@@ -6,12 +6,11 @@ import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.ParsedRecord;
 import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.operators.DeadLetterRouter;
+import io.ssmstream.operators.ForecasterOperator;
 import io.ssmstream.operators.ModelArtifact;
 import io.ssmstream.operators.SsmForecastFunction;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -52,20 +51,11 @@ public final class ForecastJob {
     }
 
     /**
-     * Model updates are not in event time: their watermark is always the end of time, so that the forecaster,
-     * whose watermark is the lowest of its two inputs', follows the events' watermark alone.
+     * Model updates carry no event time: no watermarks. The forecaster's operator ({@link ForecasterOperator})
+     * follows the events' watermark alone.
      */
     public static WatermarkStrategy<ModelUpdate> modelUpdateWatermarks() {
-        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
-            @Override
-            public void onEvent(ModelUpdate update, long timestamp, WatermarkOutput output) {
-            }
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
-            }
-        });
+        return WatermarkStrategy.noWatermarks();
     }
 
     /** The job with no model updates: it runs {@code model} until stopped. */
@@ -88,10 +78,11 @@ public final class ForecastJob {
         SingleOutputStreamOperator<SensorEvent> events = router(input);
         SingleOutputStreamOperator<ForecastRecord> forecast = events
                 .keyBy(e -> e.stream)
-                .connect(updateInput.broadcast(SsmForecastFunction.ACCEPTED_MODEL_STATE))
-                .process(new SsmForecastFunction(model, settings.idleTtl(), settings.anomalyThreshold(),
-                        settings.swap()))
-                .uid(FORECASTER_UID).name("ssm forecast " + model.version());
+                .connect(updateInput.broadcast())
+                .transform("ssm forecast " + model.version(), TypeInformation.of(ForecastRecord.class),
+                        new ForecasterOperator(new SsmForecastFunction(model, settings.idleTtl(),
+                                settings.anomalyThreshold(), settings.swap())))
+                .uid(FORECASTER_UID);
         sinks(events, forecast, forecasts, deadLetters);
     }
 
@@ -112,7 +103,7 @@ public final class ForecastJob {
     }
 
     /**
-     * An update input that ends at once without a record (its end is the end of time for the watermark). From a
+     * An update input that ends at once without a record (its end of time is ignored by the forecaster). From a
      * one-number sequence that emits nothing, since Flink's {@code fromData} cannot make an empty stream.
      */
     private static DataStream<ModelUpdate> noUpdates(DataStream<ParsedRecord> input) {
