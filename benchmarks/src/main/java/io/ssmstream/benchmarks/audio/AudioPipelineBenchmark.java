@@ -70,7 +70,7 @@ public final class AudioPipelineBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelArtifact model = model();
-        System.out.printf(Locale.ROOT, "| rate (Hz) | streams x audio s | job s | process CPU s (less start-up)"
+        System.out.printf(Locale.ROOT, "| rate (Hz) | streams x audio s | job s (median-CPU run) | process CPU s (less start-up)"
                 + " | audio s per CPU s = real-time streams per core | audio s per job s | runs (CPU s) |%n"
                 + "| --- | ---: | ---: | ---: | ---: | ---: | --- |%n");
         for (int rate : rates) {
