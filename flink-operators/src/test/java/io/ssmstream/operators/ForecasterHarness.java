@@ -6,12 +6,9 @@ import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /** {@link SsmForecastFunction} in Flink's keyed-broadcast operator test harness. */
@@ -22,22 +19,19 @@ final class ForecasterHarness {
     }
 
     /**
-     * An open harness whose update input is idle, as the job's model-update input declares itself, so the
-     * events' watermark alone drives the forecaster.
+     * An open harness on the job's forecaster operator: the events' watermark alone drives the forecaster.
      *
      * @param restore a snapshot to restore, or null
      */
     static KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord> open(
             ModelArtifact model, SwapSettings swap, OperatorSubtaskState restore) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord>(
-                new CoBroadcastWithKeyedOperator<>(new SsmForecastFunction(model, TTL, 0.99, swap),
-                        List.of(SsmForecastFunction.ACCEPTED_MODEL_STATE)),
+                new ForecasterOperator(new SsmForecastFunction(model, TTL, 0.99, swap)),
                 e -> e.stream, Types.STRING, 1, 1, 0);
         if (restore != null) {
             h.initializeState(restore);
         }
         h.open();
-        h.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
         return h;
     }
 

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +118,20 @@ class SsmForecastFunctionTest {
                 assertEquals(i + 1, out.get(i).events);
             }
             assertEquals(0, h.numEventTimeTimers());
+        }
+    }
+
+    @Test
+    void eventsAfterAnIdleSpellAreNotLateWhateverTheUpdateInputAnnounces() throws Exception {
+        try (var h = harness()) {
+            h.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.IDLE);
+            h.processBroadcastWatermark(Long.MAX_VALUE);
+            h.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processWatermark(2000);
+            assertTrue(h.getSideOutput(SsmForecastFunction.DEAD_LETTERS) == null
+                    || h.getSideOutput(SsmForecastFunction.DEAD_LETTERS).isEmpty(), "nothing is late");
+            assertEquals(1, h.extractOutputValues().size());
         }
     }
 

@@ -120,6 +120,16 @@ class DockerComposeTest {
     }
 
     @Test
+    void theJobSwapsInWhatTheTrainerPublishes() {
+        String trainer = service("trainer").path("command").asText();
+        String job = service("job").path("command").asText();
+        for (String option : List.of("--model-updates-topic", "--model-name")) {
+            String published = trainer.replaceAll("(?s).*" + option + " (\\S+).*", "$1");
+            assertTrue(job.contains(option + " " + published), option + " " + published + " in " + job);
+        }
+    }
+
+    @Test
     void theModelStoreIsAVolumeThatTheTaskManagerMountsAtTheTrainersPath() {
         String command = service("trainer").path("command").asText();
         String store = command.replaceAll("(?s).*--store (\\S+).*", "$1");

@@ -41,13 +41,14 @@ public final class AudioChunkParser implements Serializable {
         }
         long rate = number(rateText);
         if (rate < AudioHeaders.MIN_RATE || rate > AudioHeaders.MAX_RATE) {
-            return reject.with(DeadLetterReason.BAD_HEADER, "header " + AudioHeaders.SAMPLE_RATE + " must be an integer in ["
-                    + AudioHeaders.MIN_RATE + ", " + AudioHeaders.MAX_RATE + "], got '" + rateText + "'");
+            return reject.with(DeadLetterReason.BAD_HEADER, "header " + AudioHeaders.SAMPLE_RATE
+                    + " must be an integer in [" + AudioHeaders.MIN_RATE + ", " + AudioHeaders.MAX_RATE + "], got '"
+                    + rateText + "'");
         }
         long channels = number(channelsText);
         if (channels < 1 || channels > AudioHeaders.MAX_CHANNELS) {
-            return reject.with(DeadLetterReason.BAD_HEADER, "header " + AudioHeaders.CHANNELS + " must be an integer in [1, "
-                    + AudioHeaders.MAX_CHANNELS + "], got '" + channelsText + "'");
+            return reject.with(DeadLetterReason.BAD_HEADER, "header " + AudioHeaders.CHANNELS
+                    + " must be an integer in [1, " + AudioHeaders.MAX_CHANNELS + "], got '" + channelsText + "'");
         }
         long start = number(startText);
         if (start == Long.MIN_VALUE) {

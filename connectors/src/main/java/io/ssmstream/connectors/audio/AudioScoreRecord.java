@@ -15,7 +15,7 @@ public class AudioScoreRecord {
     public int frames;
     public double meanScore;
     public double maxScore;
-    /** Gaps and overlaps detected before chunks whose frames fall in this interval (or that began it). */
+    /** Gaps and overlaps detected at chunks after which this interval was the stream's current one. */
     public int gaps;
     public int overlaps;
     /** Audio missing in those gaps, µs (overlaps, audio sent twice, are not counted here). */

@@ -30,8 +30,9 @@ import org.apache.flink.util.Collector;
  * (mean, max, frame count, gaps and overlaps).
  * <ul>
  *   <li>Chunks of a stream are applied in arrival order (they arrive in order within a Kafka partition); a gap
- *       or overlap between consecutive chunks is handled by the front end and reported in the interval's
- *       record and the metrics; a change of sample rate restarts the front end and counts as a gap.</li>
+ *       or overlap between consecutive chunks is handled by the front end and counted in the metrics and in the
+ *       record of the interval current after that chunk; a change of sample rate restarts the front end and
+ *       counts as a gap.</li>
  *   <li>An interval's record is emitted when the stream's first frame of a later interval arrives, or when the
  *       watermark passes the interval's end plus one window (an event-time timer), so a stream that stops
  *       still reports its last interval. Frames arriving after that (from chunks behind the watermark) are
@@ -135,7 +136,7 @@ public class AudioScoreFunction extends KeyedProcessFunction<String, AudioChunk,
         if (discontinuity != 0) {
             metrics.discontinuity(discontinuity);
             if (interval == null) {
-                interval = open(intervalStart(chunk.startMillis()));
+                interval = openInterval(intervalStart(chunk.startMillis()));
             }
             interval.discontinuity(discontinuity);
         }
@@ -164,7 +165,7 @@ public class AudioScoreFunction extends KeyedProcessFunction<String, AudioChunk,
             interval = null;
         }
         if (interval == null) {
-            interval = open(start);
+            interval = openInterval(start);
         }
         interval.add(score);
     }
@@ -173,7 +174,7 @@ public class AudioScoreFunction extends KeyedProcessFunction<String, AudioChunk,
         return Math.floorDiv(millis, intervalMillis) * intervalMillis;
     }
 
-    private IntervalScores open(long start) {
+    private IntervalScores openInterval(long start) {
         context.timerService().registerEventTimeTimer(start + intervalMillis + windowMillis);
         return new IntervalScores(start, start + intervalMillis);
     }

@@ -144,6 +144,34 @@ class AudioScoreFunctionTest {
     }
 
     @Test
+    void resentAudioIsReportedAsAnOverlapAndNotScoredTwice() throws Exception {
+        float[] s = signal(2.5, 6);
+        List<AudioChunk> plain = chunks("mic", s, 1600);
+        List<AudioChunk> withResend = new ArrayList<>(plain);
+        withResend.add(8, plain.get(7)); // 0.7 s .. 0.8 s sent twice
+        List<AudioScoreRecord> expected = run(plain);
+        List<AudioScoreRecord> got = run(withResend);
+        assertEquals(1, got.get(0).overlaps);
+        assertEquals(expected.get(0).frames, got.get(0).frames);
+        assertEquals(expected.get(0).meanScore, got.get(0).meanScore, 0.0);
+        assertEquals(expected.subList(1, 3), got.subList(1, 3));
+    }
+
+    @Test
+    void aSampleRateChangeRestartsTheFrontEndAndCountsAsAGap() throws Exception {
+        float[] s = signal(1.0, 7);
+        List<AudioChunk> in = new ArrayList<>(chunks("mic", s, 1600));
+        float[] at8k = new float[800];
+        long next = T0_MS * 1000 + 1_000_000L;
+        in.add(new AudioChunk("mic", next, 8000, 1, at8k));
+        in.add(new AudioChunk("mic", next + 100_000, 8000, 1, at8k));
+        List<AudioScoreRecord> out = run(in);
+        assertEquals(2, out.size());
+        assertEquals(1, out.get(1).gaps);
+        assertEquals((1600 - 200) / 80 + 1, out.get(1).frames, "0.2 s at 8 kHz framed from the change on");
+    }
+
+    @Test
     void streamsAreScoredIndependently() throws Exception {
         float[] s = signal(1.5, 4);
         List<AudioChunk> mixed = new ArrayList<>();

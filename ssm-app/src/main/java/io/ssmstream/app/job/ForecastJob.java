@@ -6,16 +6,16 @@ import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.ParsedRecord;
 import io.ssmstream.connectors.event.SensorEvent;
 import io.ssmstream.operators.DeadLetterRouter;
+import io.ssmstream.operators.ForecasterOperator;
 import io.ssmstream.operators.ModelArtifact;
 import io.ssmstream.operators.SsmForecastFunction;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * The forecasting job's topology, independent of where records come from and go to, so that tests inject
@@ -51,22 +51,11 @@ public final class ForecastJob {
     }
 
     /**
-     * Model updates are not in event time: their input never emits a watermark and declares itself idle, so the
-     * forecaster's watermark (the lowest of its active inputs') follows the events alone. Not "the end of time"
-     * instead: while the events are idle, that would be the only active watermark and would carry the
-     * forecaster's watermark there, making every later event late.
+     * Model updates carry no event time: no watermarks. The forecaster's operator ({@link ForecasterOperator})
+     * follows the events' watermark alone.
      */
-    public static <T> WatermarkStrategy<T> modelUpdateWatermarks() {
-        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
-            @Override
-            public void onEvent(T update, long timestamp, WatermarkOutput output) {
-            }
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                output.markIdle();
-            }
-        });
+    public static WatermarkStrategy<ModelUpdate> modelUpdateWatermarks() {
+        return WatermarkStrategy.noWatermarks();
     }
 
     /** The job with no model updates: it runs {@code model} until stopped. */
@@ -89,10 +78,11 @@ public final class ForecastJob {
         SingleOutputStreamOperator<SensorEvent> events = router(input);
         SingleOutputStreamOperator<ForecastRecord> forecast = events
                 .keyBy(e -> e.stream)
-                .connect(updateInput.broadcast(SsmForecastFunction.ACCEPTED_MODEL_STATE))
-                .process(new SsmForecastFunction(model, settings.idleTtl(), settings.anomalyThreshold(),
-                        settings.swap()))
-                .uid(FORECASTER_UID).name("ssm forecast " + model.version());
+                .connect(updateInput.broadcast())
+                .transform("ssm forecast " + model.version(), TypeInformation.of(ForecastRecord.class),
+                        new ForecasterOperator(new SsmForecastFunction(model, settings.idleTtl(),
+                                settings.anomalyThreshold(), settings.swap())))
+                .uid(FORECASTER_UID);
         sinks(events, forecast, forecasts, deadLetters);
     }
 
@@ -112,12 +102,15 @@ public final class ForecastJob {
         sinks(events, forecast, forecasts, deadLetters);
     }
 
-    /** An update input that carries no record and stays idle: see {@link NoModelUpdates}. */
+    /**
+     * An update input that ends at once without a record (its end of time is ignored by the forecaster). From a
+     * one-number sequence that emits nothing, since Flink's {@code fromData} cannot make an empty stream.
+     */
     private static DataStream<ModelUpdate> noUpdates(DataStream<ParsedRecord> input) {
         return input.getExecutionEnvironment().fromSequence(0, 0).setParallelism(1).uid(NO_MODEL_UPDATES_UID)
                 .name("no model updates")
-                .transform("no model updates", TypeInformation.of(ModelUpdate.class), new NoModelUpdates())
-                .setParallelism(1);
+                .flatMap((Long n, Collector<ModelUpdate> none) -> { }).returns(ModelUpdate.class)
+                .setParallelism(1).name("no model updates");
     }
 
     private static SingleOutputStreamOperator<SensorEvent> router(DataStream<ParsedRecord> input) {

@@ -111,6 +111,11 @@ public final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--restarts", paramLabel = "N", defaultValue = "1",
+            description = "Train N models (seeds --seed, --seed+1, ...) and keep the one whose rollouts have the"
+                    + " lowest MSE over steps 1..H on the validation rows (default: ${DEFAULT-VALUE}).")
+    int restarts;
+
     @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
             description = "Training device (default: ${DEFAULT-VALUE}).")
     String device;
@@ -128,6 +133,9 @@ public final class ForecastCommand implements Callable<Integer> {
         Arch architecture = parseArch();
         if (season < 1) {
             throw new EvalInputException("--season must be at least 1, got " + season);
+        }
+        if (restarts < 1) {
+            throw new EvalInputException("--restarts must be at least 1, got " + restarts);
         }
         if (rows < 0) {
             throw new EvalInputException("--rows must be 0 (all) or positive, got " + rows);
@@ -155,12 +163,9 @@ public final class ForecastCommand implements Callable<Integer> {
         LinearAutoregression ar = LinearAutoregression.fit(y, ts.trainEnd(), arLags, maxHorizon); // fails fast
 
         EventSeries series = differences ? fd.differences() : fd.series();
-        TrainingOptions options = new TrainingOptions().arch(architecture).dModel(dModel).nLayers(nLayers)
-                .dState(dState).epochs(epochs).maxMinutes(maxMinutes).patience(patience).windowLength(window)
-                .burnIn(Math.min(16, window / 2)).learningRate(learningRate).seed(seed).device(device)
-                .version("eval-forecast-" + fd.source());
-        Trainer.Result trained = Trainer.train(List.of(series.slice(0, ts.trainEnd())),
-                List.of(series.slice(ts.trainEnd(), ts.validationEnd())), options, progress);
+        int selectionHorizon = Math.min(maxHorizon, ts.validationRows());
+        Selected chosen = trainAndSelect(fd, series, architecture, selectionHorizon, progress);
+        Trainer.Result trained = chosen.training();
         trained.model().save(out.resolve("model.safetensors"));
 
         long evalStart = System.nanoTime();
@@ -185,10 +190,12 @@ public final class ForecastCommand implements Callable<Integer> {
                         + " the training rows' mean and std (%s: mean %.4f, std %.4f)%n", ts.trainEnd(), ts.trainEnd(),
                 ts.validationEnd(), ts.validationEnd(), ts.testEnd(), fd.targetName(), fd.mean()[fd.target()],
                 fd.std()[fd.target()]);
-        stdout.printf(Locale.ROOT, "ours: %s d_model=%d n_layers=%d d_state=%d, best epoch %d of %d (%s), validation"
-                        + " NLL %.4f, trained in %s on %s; kernels %s%n", architecture.configName(), dModel, nLayers,
-                dState, trained.bestEpoch(), trained.epochs(), trained.stopReason(), trained.validationLoss(),
-                minutes(trained.seconds()), trained.device(), KernelOpsProvider.get().name());
+        stdout.printf(Locale.ROOT, "ours: %s d_model=%d n_layers=%d d_state=%d, seed %d%s, best epoch %d of %d (%s),"
+                        + " validation NLL %.4f, trained in %s on %s; kernels %s%n", architecture.configName(), dModel,
+                nLayers, dState, chosen.seed(), restarts == 1 ? "" : String.format(Locale.ROOT, " (lowest validation"
+                        + " rollout MSE 1..%d of %d restarts: %.4f)", selectionHorizon, restarts, chosen.validationMse()),
+                trained.bestEpoch(), trained.epochs(), trained.stopReason(), trained.validationLoss(),
+                minutes(chosen.trainingSeconds()), trained.device(), KernelOpsProvider.get().name());
         stdout.printf(Locale.ROOT, "linear AR: %d lags and an intercept, least squares on the training rows;"
                 + " seasonal naive: %d rows back%n", arLags, season);
         stdout.println();
@@ -199,6 +206,41 @@ public final class ForecastCommand implements Callable<Integer> {
                 out.resolve("model.safetensors"));
         stdout.flush();
         return 0;
+    }
+
+    /** The training kept, its seed, its validation rollout MSE, and the time all restarts took. */
+    private record Selected(Trainer.Result training, long seed, double validationMse, double trainingSeconds) {
+    }
+
+    /**
+     * Trains {@code --restarts} models on the training rows (validation rows for early stopping) and keeps the
+     * one whose rollouts score best over steps 1..H on the validation rows.
+     */
+    private Selected trainAndSelect(ForecastData fd, EventSeries series, Arch architecture, int selectionHorizon,
+                                    PrintWriter progress) {
+        TimeSplit ts = fd.split();
+        double[] y = fd.targetValues();
+        Selected best = null;
+        double trainingSeconds = 0;
+        for (int r = 0; r < restarts; r++) {
+            TrainingOptions options = new TrainingOptions().arch(architecture).dModel(dModel).nLayers(nLayers)
+                    .dState(dState).epochs(epochs).maxMinutes(maxMinutes).patience(patience).windowLength(window)
+                    .burnIn(Math.min(16, window / 2)).learningRate(learningRate).seed(seed + r).device(device)
+                    .version("eval-forecast-" + fd.source());
+            Trainer.Result candidate = Trainer.train(List.of(series.slice(0, ts.trainEnd())),
+                    List.of(series.slice(ts.trainEnd(), ts.validationEnd())), options, progress);
+            trainingSeconds += candidate.seconds();
+            double validationMse = ForecastEvaluation.validationMse(new SsmRolloutForecaster(candidate.model(),
+                    KernelOpsProvider.get(), series, differences ? y : null, fd.target(), fd.samplingMicros(),
+                    selectionHorizon), y, ts, selectionHorizon);
+            progress.printf(Locale.ROOT, "seed %d: validation NLL %.4f, validation rollout MSE 1..%d %.4f%n",
+                    seed + r, candidate.validationLoss(), selectionHorizon, validationMse);
+            progress.flush();
+            if (best == null || validationMse < best.validationMse()) {
+                best = new Selected(candidate, seed + r, validationMse, 0);
+            }
+        }
+        return new Selected(best.training(), best.seed(), best.validationMse(), trainingSeconds);
     }
 
     private int[] checkedHorizons() {

@@ -48,9 +48,26 @@ final class ForecastEvaluation {
      */
     static Result run(List<MultiStepForecaster> methods, double[] y, TimeSplit split, int[] horizons,
                       int plotPaths) {
+        return run(methods, y, split.validationEnd(), split.testEnd(), horizons, plotPaths);
+    }
+
+    /**
+     * The mean squared error over steps 1..H of one method on the validation rows, scored as the test rows are
+     * (for choosing among trained models without looking at the test rows).
+     *
+     * @param horizon H, at most the validation rows
+     */
+    static double validationMse(MultiStepForecaster method, double[] y, TimeSplit split, int horizon) {
+        return run(List.of(method), y, split.trainEnd(), split.validationEnd(), new int[] {horizon}, 0)
+                .scores().get(0).mseMean();
+    }
+
+    /** Scores forecasts of the rows [from, to), from the origins from-1 .. to-2. */
+    private static Result run(List<MultiStepForecaster> methods, double[] y, int from, int to, int[] horizons,
+                              int plotPaths) {
         int maxHorizon = horizons[horizons.length - 1];
-        int first = split.validationEnd() - 1;
-        int origins = split.testRows();
+        int first = from - 1;
+        int origins = to - from;
         int paths = Math.min(plotPaths, origins / maxHorizon);
         List<float[]> squared = new ArrayList<>();
         List<float[]> absolute = new ArrayList<>();
@@ -63,7 +80,7 @@ final class ForecastEvaluation {
         double[] forecast = new double[maxHorizon];
         for (int o = 0; o < origins; o++) {
             int t = first + o;
-            int steps = Math.min(maxHorizon, split.testEnd() - 1 - t);
+            int steps = Math.min(maxHorizon, to - 1 - t);
             boolean plotted = o % maxHorizon == 0 && o / maxHorizon < paths;
             for (int m = 0; m < methods.size(); m++) {
                 methods.get(m).forecast(t, steps, forecast);

@@ -22,17 +22,19 @@ class EttSliceForecastTest {
 
     @Test
     @Tag("slow")
-    void evaluatesAllMethodsOnASliceOfEtth1WithAllColumnsAsDifferencedInputs() throws IOException {
+    void evaluatesAllMethodsOnASliceOfEtth1WithAllColumnsAsDifferencedInputsAndTwoRestarts() throws IOException {
         assumeTrue(Files.isRegularFile(ETTH1), ETTH1.toAbsolutePath() + " is absent: skipping the ETTh1 slice");
         Path out = dir.resolve("out");
         ForecastCommandTest.Run r = ForecastCommandTest.run("eval", "forecast", "--data", ETTH1.toString(),
                 "--target", "OT", "--rows", "1500", "--horizons", "1,24,48", "--inputs", "all", "--differences", "--out",
                 out.toString(), "--d-model", "8", "--n-layers", "1", "--d-state", "8", "--window", "128",
-                "--epochs", "3", "--threads", "1");
+                "--epochs", "2", "--restarts", "2", "--threads", "1");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("ETTh1.csv, target OT, model inputs: HUFL,HULL,MUFL,MULL,LUFL,LULL,OT (first differences)"),
                 r.out());
         assertTrue(r.out().contains("rows: train [0, 900), validation [900, 1200), test [1200, 1500)"), r.out());
+        assertTrue(r.out().contains("(lowest validation rollout MSE 1..48 of 2 restarts: "), r.out());
+        assertEquals(2, r.err().lines().filter(l -> l.matches("seed [01]: validation NLL .*")).count(), r.err());
 
         Map<String, Map<Integer, double[]>> m = ForecastCommandTest.readMetrics(out.resolve("metrics.csv"));
         assertEquals(4, m.size());

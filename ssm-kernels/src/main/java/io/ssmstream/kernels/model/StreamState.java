@@ -57,27 +57,6 @@ public final class StreamState {
         return true;
     }
 
-    /**
-     * Overwrites this state with {@code source}'s layers and event count without allocating (a scratch state
-     * reused for every rollout).
-     *
-     * @throws IllegalArgumentException when the layer sizes differ
-     */
-    public void copyFrom(StreamState source) {
-        if (source.layers.length != layers.length) {
-            throw new IllegalArgumentException("source has " + source.layers.length + " layers, this state "
-                    + layers.length);
-        }
-        for (int i = 0; i < layers.length; i++) {
-            if (source.layers[i].length != layers[i].length) {
-                throw new IllegalArgumentException("layer " + i + " has " + source.layers[i].length
-                        + " floats in the source, " + layers[i].length + " here");
-            }
-            System.arraycopy(source.layers[i], 0, layers[i], 0, layers[i].length);
-        }
-        events = source.events;
-    }
-
     public StreamState copy() {
         float[][] copy = new float[layers.length][];
         for (int i = 0; i < layers.length; i++) {

@@ -78,8 +78,8 @@ public final class AudioFrontEndStateCodec {
         }
         int filled = in.readInt();
         if (filled < 0 || filled > capacity) {
-            throw new StateFormatException("corrupt audio front-end state: " + filled + " pending samples in a window of "
-                    + capacity);
+            throw new StateFormatException("corrupt audio front-end state: " + filled
+                    + " pending samples in a window of " + capacity);
         }
         float[] buffer = new float[capacity];
         for (int i = 0; i < filled; i++) {

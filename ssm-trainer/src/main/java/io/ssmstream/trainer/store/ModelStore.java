@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -59,7 +60,11 @@ public final class ModelStore {
     public static void initializeFileSystems() {
         String confDir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
         Configuration conf = confDir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(confDir);
-        FileSystem.initialize(conf, PluginUtils.createPluginManagerFromRootFolder(conf));
+        String pluginsDir = System.getenv().getOrDefault(ConfigConstants.ENV_FLINK_PLUGINS_DIR,
+                ConfigConstants.DEFAULT_FLINK_PLUGINS_DIRS);
+        // without a plugins directory only the built-in file systems (file://) exist; Flink would warn about it
+        FileSystem.initialize(conf, Files.isDirectory(Paths.get(pluginsDir))
+                ? PluginUtils.createPluginManagerFromRootFolder(conf) : null);
     }
 
     /**

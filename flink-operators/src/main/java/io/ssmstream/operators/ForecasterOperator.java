@@ -1,0 +1,49 @@
+package io.ssmstream.operators;
+
+import io.ssmstream.connectors.event.ForecastRecord;
+import io.ssmstream.connectors.event.ModelUpdate;
+import io.ssmstream.connectors.event.SensorEvent;
+import java.util.List;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+
+/**
+ * The forecaster's operator: Flink's keyed-broadcast operator running {@link SsmForecastFunction} (events on the
+ * first input, model updates on the second), except that the model-update input never moves event time.
+ *
+ * <p>Why: model updates are not events of the streams, so the forecaster's watermark must be the events' alone.
+ * Flink makes a two-input operator's watermark the lowest of its non-idle inputs'. An update input at the end of
+ * time (a finished empty input, or one that announces {@code Long.MAX_VALUE} to stay out of the way) would
+ * become the forecaster's watermark as soon as the events' input went idle (an input topic without data for the
+ * idle-partition timeout, e.g. a job started before its producers), and every event after that would be late.
+ * Here the update input counts as idle from the start, and its watermarks and status changes are ignored.
+ */
+public final class ForecasterOperator
+        extends CoBroadcastWithKeyedOperator<String, SensorEvent, ModelUpdate, ForecastRecord> {
+    private static final long serialVersionUID = 1L;
+    /** {@code processWatermarkStatus}'s index of the model-update input. */
+    private static final int UPDATES_INPUT = 1;
+
+    public ForecasterOperator(SsmForecastFunction function) {
+        super(function, List.of(SsmForecastFunction.ACCEPTED_MODEL_STATE));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        super.processWatermarkStatus(WatermarkStatus.IDLE, UPDATES_INPUT);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {
+        // Model updates carry no event time: see the class comment.
+    }
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index != UPDATES_INPUT) {
+            super.processWatermarkStatus(status, index);
+        }
+    }
+}
