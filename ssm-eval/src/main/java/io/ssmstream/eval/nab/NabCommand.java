@@ -62,6 +62,11 @@ public final class NabCommand implements Callable<Integer> {
                     + " (default: train every run).")
     Path modelCache;
 
+    @Option(names = "--peers", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also run the peers, Random Cut Forest and the windowed Gaussian (default: ${DEFAULT-VALUE};"
+                    + " --no-peers runs ours only, for quick iterations).")
+    boolean peers;
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(data)) {
@@ -73,9 +78,10 @@ public final class NabCommand implements Callable<Integer> {
         List<NabProfile> profiles = profiles();
         SsmDetector.Settings settings = new SsmDetector.Settings(arch, SsmDetector.Settings.DEFAULT.dModel(),
                 SsmDetector.Settings.DEFAULT.epochs(), trainMinutes, modelCache);
-        List<NabDetector> detectors = List.of(new SsmDetector(settings), new RcfDetector(false),
-                new RcfDetector(true),
-                new WindowedGaussianDetector());
+        List<NabDetector> detectors = peers
+                ? List.of(new SsmDetector(settings), new RcfDetector(false), new RcfDetector(true),
+                        new WindowedGaussianDetector())
+                : List.of(new SsmDetector(settings));
         NabEvaluation evaluation = new NabEvaluation(data, detectors, profiles, files, maxRows, threads);
         int fileCount = evaluation.files().size();
         long start = System.nanoTime();
