@@ -76,9 +76,7 @@ public final class EvalCli implements Callable<Integer> {
 
     /** The {@code eval} group; each evaluation is one subcommand. */
     @Command(name = "eval", description = "Quality evaluations on public data, side by side with peers.",
-            subcommands = {
-                io.ssmstream.eval.nab.NabCommand.class,
-            }, mixinStandardHelpOptions = true)
+            subcommands = {io.ssmstream.eval.nab.NabCommand.class}, mixinStandardHelpOptions = true)
     static final class Eval implements Callable<Integer> {
         @Spec
         CommandSpec spec;
