@@ -62,6 +62,16 @@ public final class NabCommand implements Callable<Integer> {
                     + " (default: train every run).")
     Path modelCache;
 
+    @Option(names = "--retrain-every", paramLabel = "N", defaultValue = "0",
+            description = "Fine-tune our model every N rows after the probationary period on the history so far"
+                    + " (at most the last 4000 rows) and swap it in, keeping the stream's state (default: 0, never).")
+    int retrainEvery;
+
+    @Option(names = "--peers", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also run the peers, Random Cut Forest and the windowed Gaussian (default: ${DEFAULT-VALUE};"
+                    + " --no-peers runs ours only, for quick iterations).")
+    boolean peers;
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(data)) {
@@ -70,12 +80,16 @@ public final class NabCommand implements Callable<Integer> {
         if (!(trainMinutes > 0)) {
             throw new EvalInputException("--train-minutes must be positive, got " + trainMinutes);
         }
+        if (retrainEvery < 0) {
+            throw new EvalInputException("--retrain-every must be 0 or positive, got " + retrainEvery);
+        }
         List<NabProfile> profiles = profiles();
         SsmDetector.Settings settings = new SsmDetector.Settings(arch, SsmDetector.Settings.DEFAULT.dModel(),
-                SsmDetector.Settings.DEFAULT.epochs(), trainMinutes, modelCache);
-        List<NabDetector> detectors = List.of(new SsmDetector(settings), new RcfDetector(false),
-                new RcfDetector(true),
-                new WindowedGaussianDetector());
+                SsmDetector.Settings.DEFAULT.epochs(), trainMinutes, modelCache, retrainEvery);
+        List<NabDetector> detectors = peers
+                ? List.of(new SsmDetector(settings), new RcfDetector(false), new RcfDetector(true),
+                        new WindowedGaussianDetector())
+                : List.of(new SsmDetector(settings));
         NabEvaluation evaluation = new NabEvaluation(data, detectors, profiles, files, maxRows, threads);
         int fileCount = evaluation.files().size();
         long start = System.nanoTime();

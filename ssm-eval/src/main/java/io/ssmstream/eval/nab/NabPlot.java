@@ -76,7 +76,8 @@ final class NabPlot {
         XYChart bottom = chart("anomaly scores", 300, "score");
         bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         shade(bottom, x, sweep, 0, 1);
-        Color[] colors = {new Color(200, 30, 30), new Color(30, 130, 30), new Color(120, 60, 180)};
+        Color[] colors = {new Color(200, 30, 30), new Color(30, 130, 30), new Color(120, 60, 180),
+            new Color(230, 150, 0)};
         int c = 0;
         for (Map.Entry<String, double[]> e : scores.entrySet()) {
             line(bottom, e.getKey(), x, e.getValue(), colors[c++ % colors.length]);
@@ -120,7 +121,7 @@ final class NabPlot {
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
         s.setMarker(SeriesMarkers.NONE);
         s.setFillColor(WINDOW);
-        s.setLineColor(WINDOW);
+        s.setLineColor(new Color(0, 0, 0, 0));
     }
 
     private static void line(XYChart chart, String name, List<Date> x, double[] y, Color color) {

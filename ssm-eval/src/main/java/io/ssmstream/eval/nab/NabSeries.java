@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -54,8 +55,8 @@ public record NabSeries(String name, List<String> timestamps, long[] micros, flo
     /** The first {@code rows} rows (CI slices). */
     public NabSeries head(int rows) {
         int n = Math.min(rows, size());
-        return new NabSeries(name, timestamps.subList(0, n), java.util.Arrays.copyOf(micros, n),
-                java.util.Arrays.copyOf(values, n));
+        return new NabSeries(name, timestamps.subList(0, n), Arrays.copyOf(micros, n),
+                Arrays.copyOf(values, n));
     }
 
     /** Reads {@code dataDir/name}: header {@code timestamp,value}, then one row per reading. */

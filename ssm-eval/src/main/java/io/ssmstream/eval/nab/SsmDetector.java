@@ -21,11 +21,14 @@ import java.util.List;
 /**
  * Ours: a small SSM trained on the file's probationary period only (the rows NAB does not score), then every
  * row streamed through {@link StreamForecaster} with the job's {@link LikelihoodScorer}, exactly the per-event
- * code of the Flink job. Nothing after a row is used to score it.
+ * code of the Flink job; optionally fine-tuned every so many rows on the history so far and swapped in with the
+ * stream's state kept. Nothing after a row is used to score it.
  */
 public final class SsmDetector implements NabDetector {
     /** DJL's PyTorch engine records gradients for one training at a time per process: files train in turn. */
     private static final Object TRAINING = new Object();
+    /** Rows of history a retraining sees at most. */
+    static final int RETRAIN_HISTORY = 4000;
 
     private final Settings settings;
 
@@ -34,15 +37,19 @@ public final class SsmDetector implements NabDetector {
      * @param dModel       model width
      * @param epochs       most training epochs per file
      * @param trainMinutes wall-clock limit of one file's training
-     * @param modelCache   folder where each file's trained model is kept and reused by later runs, or null
+     * @param modelCache   folder where each file's trained models are kept and reused by later runs, or null
+     * @param retrainEvery rows between fine-tunings on the history so far (at most the last
+     *                     {@value #RETRAIN_HISTORY} rows), counted from the end of the probationary period; 0: never
      */
-    public record Settings(Arch arch, int dModel, int epochs, double trainMinutes, Path modelCache) {
-        public static final Settings DEFAULT = new Settings(Arch.MAMBA, 8, 60, 0.5, null);
+    public record Settings(Arch arch, int dModel, int epochs, double trainMinutes, Path modelCache,
+                           int retrainEvery) {
+        public static final Settings DEFAULT = new Settings(Arch.MAMBA, 8, 60, 0.5, null, 0);
 
         public Settings {
-            if (dModel < 1 || epochs < 1 || !(trainMinutes > 0)) {
-                throw new IllegalArgumentException("dModel and epochs must be at least 1 and trainMinutes positive,"
-                        + " got " + dModel + ", " + epochs + ", " + trainMinutes);
+            if (dModel < 1 || epochs < 1 || !(trainMinutes > 0) || retrainEvery < 0) {
+                throw new IllegalArgumentException("dModel and epochs must be at least 1, trainMinutes positive and"
+                        + " retrainEvery at least 0, got " + dModel + ", " + epochs + ", " + trainMinutes + ", "
+                        + retrainEvery);
             }
         }
 
@@ -64,8 +71,9 @@ public final class SsmDetector implements NabDetector {
 
     @Override
     public Output run(NabSeries series, boolean[] applied) {
+        int probation = NabScorer.probationaryLength(series.size());
         long trainStart = System.nanoTime();
-        SsmModel model = train(series, applied);
+        SsmModel model = train(series, applied, 0, probation, null, ".p" + probation);
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
 
         StreamForecaster forecaster = new StreamForecaster(model, KernelOpsProvider.get(), new LikelihoodScorer());
@@ -78,32 +86,49 @@ public final class SsmDetector implements NabDetector {
         Arrays.fill(std, Float.NaN);
         float[] value = new float[1];
         int events = 0;
-        long start = System.nanoTime();
+        int trainedTo = probation;
+        long streamNanos = 0;
         for (int i = 0; i < n; i++) {
+            if (settings.retrainEvery() > 0 && i - trainedTo >= settings.retrainEvery()) {
+                // fine-tune on the history so far and swap the model in, keeping the stream's state
+                long retrainStart = System.nanoTime();
+                model = train(series, applied, Math.max(0, i - RETRAIN_HISTORY), i, model,
+                        ".p" + probation + ".every" + settings.retrainEvery() + ".r" + i);
+                trainSeconds += (System.nanoTime() - retrainStart) / 1e9;
+                forecaster = new StreamForecaster(model, KernelOpsProvider.get(), new LikelihoodScorer());
+                if (!forecaster.fits(state)) {
+                    throw new IllegalStateException(series.name() + ": the retrained model does not fit the state");
+                }
+                trainedTo = i;
+            }
             if (!applied[i]) {
                 continue;
             }
+            long start = System.nanoTime();
             if (state.hasEvents()) {
                 mean[i] = state.forecastMean()[0];
                 std[i] = state.forecastStd()[0];
             }
             value[0] = series.values()[i];
             scores[i] = forecaster.step(state, series.micros()[i], value);
+            streamNanos += System.nanoTime() - start;
             events++;
         }
-        return new Output(scores, mean, std, System.nanoTime() - start, events, trainSeconds);
+        return new Output(scores, mean, std, streamNanos, events, trainSeconds);
     }
 
-    /** Trains on the applied rows of the probationary period, or reuses that model from the cache. */
-    private SsmModel train(NabSeries series, boolean[] applied) {
-        int probation = NabScorer.probationaryLength(series.size());
+    /**
+     * Trains on the applied rows [from, to), from {@code initFrom}'s weights and normalisation when given (so the
+     * stream's state still fits), or reuses that model from the cache.
+     */
+    private SsmModel train(NabSeries series, boolean[] applied, int from, int to, SsmModel initFrom, String key) {
         Path cached = settings.modelCache() == null ? null : settings.modelCache()
                 .resolve(settings.arch().name().toLowerCase() + "-d" + settings.dModel() + "-e" + settings.epochs())
-                .resolve(series.name().replaceAll("\\.csv$", "") + ".p" + probation + ".safetensors");
+                .resolve(series.name().replaceAll("\\.csv$", "") + key + ".safetensors");
         if (cached != null && Files.isRegularFile(cached)) {
             return SsmModel.load(cached);
         }
-        SsmModel model = trainOn(series, applied, probation);
+        SsmModel model = trainOn(series, applied, from, to, initFrom);
         if (cached != null) {
             try {
                 Files.createDirectories(cached.getParent());
@@ -115,14 +140,14 @@ public final class SsmDetector implements NabDetector {
         return model;
     }
 
-    private SsmModel trainOn(NabSeries series, boolean[] applied, int probation) {
+    private SsmModel trainOn(NabSeries series, boolean[] applied, int from, int to, SsmModel initFrom) {
         int rows = 0;
-        for (int i = 0; i < probation; i++) {
+        for (int i = from; i < to; i++) {
             rows += applied[i] ? 1 : 0;
         }
         long[] micros = new long[rows];
         float[] values = new float[rows];
-        for (int i = 0, r = 0; i < probation; i++) {
+        for (int i = from, r = 0; i < to; i++) {
             if (applied[i]) {
                 micros[r] = series.micros()[i];
                 values[r++] = series.values()[i];
@@ -130,8 +155,12 @@ public final class SsmDetector implements NabDetector {
         }
         EventSeries history = new EventSeries(series.name(), List.of("value"), micros, values);
         PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+        TrainingOptions options = settings.options(rows);
+        if (initFrom != null) {
+            options.initFrom(initFrom);
+        }
         synchronized (TRAINING) {
-            return Trainer.train(List.of(history), null, settings.options(rows), quiet).model();
+            return Trainer.train(List.of(history), null, options, quiet).model();
         }
     }
 }

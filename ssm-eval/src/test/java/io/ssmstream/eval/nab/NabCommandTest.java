@@ -72,6 +72,23 @@ class NabCommandTest {
     }
 
     @Test
+    @Tag("slow")
+    void retrainingRunWritesOneScoreForEveryRow() throws Exception {
+        assumeTrue(Files.isDirectory(NAB_DEV), "NAB data absent (" + NAB_DEV.toAbsolutePath() + "): skipped");
+        Run r = run("eval", "nab", "--data", NAB_DEV.toString(), "--out", out.toString(), "--files", FILES[0],
+                "--max-rows", "1000", "--train-minutes", "0.05", "--retrain-every", "300", "--no-peers",
+                "--model-cache", out.resolve("models").toString());
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(1001, Files.readAllLines(out.resolve(FILES[0])).size());
+        try (var models = Files.walk(out.resolve("models"))) {
+            // the probationary model and fine-tunings at rows 450 and 750 (probation 150, every 300)
+            assertEquals(3, models.filter(p -> p.toString().endsWith(".safetensors")).count());
+        }
+        assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("ssm-mamba+likelihood")), r.stdout());
+        assertTrue(r.stdout().lines().noneMatch(l -> l.startsWith("random-cut-forest")), r.stdout());
+    }
+
+    @Test
     void missingDataDirectoryIsAOneLineUserError() {
         Run r = run("eval", "nab", "--data", out.resolve("nowhere").toString(), "--out", out.toString());
         assertEquals(EvalCli.EXIT_USER_ERROR, r.exit());

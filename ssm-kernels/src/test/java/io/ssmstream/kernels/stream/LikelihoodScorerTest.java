@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class LikelihoodScorerTest {
     private final LikelihoodScorer scorer = new LikelihoodScorer();
     /** Without the spatial check, whose new extremes of a long Gaussian stream would score 1. */
-    private final LikelihoodScorer likelihoodOnly = new LikelihoodScorer(10, 2000, 100, 0);
+    private final LikelihoodScorer likelihoodOnly = LikelihoodScorer.builder().spatialTolerance(0).build();
     private final Random rnd = new Random(3);
 
     private float[] newState() {
@@ -49,7 +49,7 @@ class LikelihoodScorerTest {
     @Test
     void warmUpEventsScoreZero() {
         float[] state = newState();
-        for (int i = 0; i < LikelihoodScorer.DEFAULT_WARM_UP; i++) {
+        for (int i = 0; i < 100; i++) {
             assertEquals(0, score(state, i % 2 == 0 ? 0.1 : 8, 1));
         }
     }
@@ -70,12 +70,38 @@ class LikelihoodScorerTest {
         assertEquals(1, red, "a lasting anomaly is red once, then yellow");
     }
 
+    private double burst(float[] state) {
+        double max = 0;
+        for (int i = 0; i < 5; i++) {
+            max = Math.max(max, score(state, 6, 1));
+        }
+        return max;
+    }
+
+    private void calm(float[] state, int events) {
+        for (int i = 0; i < events; i++) {
+            score(state, 0.5 * Math.sin(i), 1);
+        }
+    }
+
+    @Test
+    void aSecondAnomalyWithinTheQuietPeriodIsYellowOneAfterItRedAgain() {
+        float[] state = likelihoodOnlyState();
+        calm(state, 3000);
+        assertTrue(burst(state) >= 0.5);
+        calm(state, 20);
+        double soon = burst(state);
+        assertTrue(soon < 0.5, "within the quiet period of 50 events: " + soon);
+        calm(state, 1000);
+        assertTrue(burst(state) >= 0.5, "long after");
+    }
+
     @Test
     void aForecasterThatIsTenTimesTooConfidentIsRecalibrated() {
         float[] state = likelihoodOnlyState();
         maxOverNormalErrors(state, 2000, 1);
         // the same errors with σ ten times too small: z ten times too large, at first alarming, then calibrated
-        maxOverNormalErrors(state, 3 * LikelihoodScorer.DEFAULT_HORIZON, 0.1f);
+        maxOverNormalErrors(state, 3 * 2000, 0.1f);
         double calm = maxOverNormalErrors(state, 2000, 0.1f);
         assertTrue(calm < 0.5, "recalibrated stream's highest score " + calm);
     }
@@ -91,7 +117,7 @@ class LikelihoodScorerTest {
         assertEquals(1, scorer.score(new float[] {10.6f}, new float[] {10.6f}, std, state));
         assertTrue(scorer.score(new float[] {10.7f}, new float[] {10.7f}, std, state) < 0.5,
                 "within 5 % of the widened range");
-        LikelihoodScorer off = new LikelihoodScorer(10, 2000, 100, 0);
+        LikelihoodScorer off = LikelihoodScorer.builder().spatialTolerance(0).build();
         float[] offState = new float[off.stateSize(1)];
         off.initState(offState);
         for (int i = 0; i < 1000; i++) {
@@ -116,7 +142,7 @@ class LikelihoodScorerTest {
         assertTrue(scorer.owns(newState(), 1));
         assertFalse(scorer.owns(new float[0], 1));
         assertFalse(scorer.owns(new float[scorer.stateSize(1)], 1), "a blank state of the right length");
-        LikelihoodScorer other = new LikelihoodScorer(10, 500, 100, 0.05);
+        LikelihoodScorer other = LikelihoodScorer.builder().horizon(500).build();
         float[] otherState = new float[other.stateSize(1)];
         other.initState(otherState);
         assertFalse(scorer.owns(otherState, 1), "same length, other horizon");
@@ -124,10 +150,11 @@ class LikelihoodScorerTest {
 
     @Test
     void invalidSettingsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(0, 100, 100, 0));
-        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 5, 100, 0));
-        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 100, 5, 0));
-        assertThrows(IllegalArgumentException.class, () -> new LikelihoodScorer(10, 100, 100, -1));
+        assertThrows(IllegalArgumentException.class, () -> LikelihoodScorer.builder().shortWindow(0));
+        assertThrows(IllegalArgumentException.class, () -> LikelihoodScorer.builder().horizon(5).build());
+        assertThrows(IllegalArgumentException.class, () -> LikelihoodScorer.builder().warmUp(5).build());
+        assertThrows(IllegalArgumentException.class, () -> LikelihoodScorer.builder().spatialTolerance(-1));
+        assertThrows(IllegalArgumentException.class, () -> LikelihoodScorer.builder().quietPeriod(0));
     }
 
     @Test
