@@ -2,15 +2,14 @@ package io.ssmstream.eval;
 
 import io.ssmstream.eval.forecast.ForecastCommand;
 import io.ssmstream.kernels.format.ModelFormatException;
+import io.ssmstream.trainer.TrainerCli;
 import io.ssmstream.trainer.TrainingDataException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -24,9 +23,7 @@ import picocli.CommandLine.Spec;
         subcommands = {EvalCli.Eval.class, CommandLine.HelpCommand.class},
         mixinStandardHelpOptions = true)
 public final class EvalCli implements Callable<Integer> {
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_INTERNAL_ERROR = 1;
-    public static final int EXIT_USER_ERROR = 2;
+    public static final int EXIT_USER_ERROR = TrainerCli.EXIT_USER_ERROR;
 
     @Spec
     CommandSpec spec;
@@ -37,36 +34,12 @@ public final class EvalCli implements Callable<Integer> {
 
     /** Runs the command line with the given streams and returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        // The PyTorch library comes from the jar (pytorch-native-cpu): DJL must never try to download one.
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        CommandLine cmd = new CommandLine(new EvalCli());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        cmd.setParameterExceptionHandler((ParameterException e, String[] a) -> {
-            e.getCommandLine().getErr().println(errorLine(e.getMessage() + " (see '"
-                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')"));
-            return EXIT_USER_ERROR;
-        });
-        cmd.setExecutionExceptionHandler((e, c, parsed) -> {
-            if (isUserError(e)) {
-                c.getErr().println(errorLine(e.getMessage()));
-                return EXIT_USER_ERROR;
-            }
-            e.printStackTrace(err);
-            return EXIT_INTERNAL_ERROR;
-        });
-        return cmd.execute(args);
+        return TrainerCli.execute(new EvalCli(), EvalCli::isUserError, args, out, err);
     }
 
     static boolean isUserError(Throwable e) {
         return e instanceof EvalInputException || e instanceof TrainingDataException
                 || e instanceof ModelFormatException || e instanceof UncheckedIOException;
-    }
-
-    static String errorLine(String message) {
-        return "ssm-stream: error: " + (message == null ? "unknown error" : message.replace('\n', ' ').strip());
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,11 +44,22 @@ public final class TrainerCli implements Callable<Integer> {
 
     /** Runs the command line with the given streams and returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return execute(new TrainerCli(), TrainerCli::isUserError, args, out, err);
+    }
+
+    /**
+     * Runs {@code command} (a picocli command) the way every command of the DJL jars runs: DJL kept offline,
+     * usage errors and the {@code userError} exceptions as one line {@code ssm-stream: error: ...} with exit code
+     * {@value #EXIT_USER_ERROR}, anything else a stack trace and {@value #EXIT_INTERNAL_ERROR}. Shared with the
+     * evaluations' jar ({@code ssm-eval}).
+     */
+    public static int execute(Object command, Predicate<Throwable> userError, String[] args, PrintStream out,
+                              PrintStream err) {
         // The PyTorch library comes from the jar (pytorch-native-cpu): DJL must never try to download one.
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        CommandLine cmd = new CommandLine(new TrainerCli());
+        CommandLine cmd = new CommandLine(command);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setParameterExceptionHandler((ParameterException e, String[] a) -> {
@@ -56,7 +68,7 @@ public final class TrainerCli implements Callable<Integer> {
             return EXIT_USER_ERROR;
         });
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {
-            if (isUserError(e)) {
+            if (userError.test(e)) {
                 c.getErr().println(errorLine(e.getMessage()));
                 return EXIT_USER_ERROR;
             }
@@ -70,7 +82,7 @@ public final class TrainerCli implements Callable<Integer> {
         return e instanceof TrainingDataException || e instanceof ModelFormatException;
     }
 
-    static String errorLine(String message) {
+    public static String errorLine(String message) {
         return "ssm-stream: error: " + (message == null ? "unknown error" : message.replace('\n', ' ').strip());
     }
 

@@ -61,7 +61,6 @@ public final class KafkaEventSource {
             return this;
         }
 
-        /** Consumer group id; default {@value KafkaEventSource#DEFAULT_GROUP_ID}. */
         /**
          * Stop at the offsets that are the latest when the job starts (a backfill; tests): the job then
          * finishes, and its end of input flushes every event still waiting for the watermark. Default: unbounded.
@@ -71,6 +70,7 @@ public final class KafkaEventSource {
             return this;
         }
 
+        /** Consumer group id; default {@value KafkaEventSource#DEFAULT_GROUP_ID}. */
         public Builder groupId(String groupId) {
             this.groupId = ClientProperties.requireText(groupId, "groupId");
             return this;
