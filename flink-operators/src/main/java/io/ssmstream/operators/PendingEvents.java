@@ -39,12 +39,17 @@ public class PendingEvents {
      * @return false, leaving the buffer unchanged, when an event with this time already waits (a duplicate)
      */
     public boolean insert(long eventTs, float[] eventValues) {
-        int at = Arrays.binarySearch(ts, eventTs);
-        if (at >= 0) {
-            return false;
-        }
-        int insertion = -at - 1;
         int n = ts.length;
+        int insertion;
+        if (n == 0 || eventTs > ts[n - 1]) {
+            insertion = n; // in order, the common case: no search
+        } else {
+            int at = Arrays.binarySearch(ts, eventTs);
+            if (at >= 0) {
+                return false;
+            }
+            insertion = -at - 1;
+        }
         long[] newTs = new long[n + 1];
         float[][] newValues = new float[n + 1][];
         System.arraycopy(ts, 0, newTs, 0, insertion);

@@ -29,6 +29,8 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-stream forecaster: keeps one SSM state per stream id in Flink keyed state and applies the stream's
@@ -57,6 +59,12 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     /** Broadcast state: model name to the update this forecaster accepted last. */
     public static final MapStateDescriptor<String, AcceptedModel> ACCEPTED_MODEL_STATE = new MapStateDescriptor<>(
             "accepted-model", Types.STRING, TypeInformation.of(AcceptedModel.class));
+
+    /** Enough calls for the JIT's last tier to compile every kernel (thousands of calls each). */
+    static final int WARM_UP_EVENTS = 20_000;
+    /** A bound on the job's start-up on a slow or busy machine, where compilation takes longer. */
+    static final long WARM_UP_MAX_NANOS = 3_000_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(SsmForecastFunction.class);
 
     private final ModelArtifact model;
     private final long idleTtlMillis;
@@ -116,10 +124,19 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             active.restore(restored);
             restored = null;
         }
+        warmUpKernels();
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
         pending = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(PENDING_STATE, TypeInformation.of(PendingEvents.class)));
+    }
+
+    /** Compiles the model's kernels before the first event (see {@link StreamForecaster#warmUp}). */
+    private void warmUpKernels() {
+        long start = System.nanoTime();
+        int events = active.forecaster().warmUp(WARM_UP_EVENTS, WARM_UP_MAX_NANOS);
+        LOG.info("kernel warm-up ({}): {} synthetic events in {} ms", active.forecaster().ops().name(), events,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** The switch point: an accepted update is the current model from here on (see {@link ActiveModel}). */

@@ -56,6 +56,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--events", description = "Events per throughput run (default: max(2,000,000, 3 x streams)).")
     Long events;
 
+    @Option(names = "--warm-up-events", description = "Before each measured throughput run, the same job runs once "
+            + "unmeasured over this many events of at most 1,000 streams, so that the measured run finds the JVM's "
+            + "JIT done, as a long-running task manager does; 0 measures a cold JVM (default: ${DEFAULT-VALUE}).")
+    long warmUpEvents = 1_000_000L;
+
     @Option(names = "--backends", split = ",", description = "State backends (default: hashmap,rocksdb).")
     List<String> backends = List.of("hashmap", "rocksdb");
 
@@ -233,15 +238,32 @@ public final class PipelineBenchmark implements Callable<Integer> {
             } catch (RuntimeException e) {
                 inputError = "input: " + rootMessage(e);
             }
+            String warm = "warm-" + n;
+            if (inputError == null && warmUpEvents > 0) {
+                try {
+                    kafka.createTopics(partitions, warm);
+                    BenchKafka.produceBacklog(kafka.bootstrapServers(), warm, warmUpEvents, Math.min(n, 1_000L), T0);
+                } catch (RuntimeException e) {
+                    inputError = "warm-up input: " + rootMessage(e);
+                }
+            }
             for (Config c : configs) {
+                if (inputError == null && warmUpEvents > 0) {
+                    Throughput w = throughput(kafka, c, "warm-", warm, warmUpEvents);
+                    progress("%s: warm-up run %s", c.id(), w.error() != null ? "FAILED " + w.error()
+                            : String.format(Locale.ROOT, "%,.0f events/s", w.rate()));
+                }
                 Throughput t = inputError != null ? new Throughput(c, count, 0, 0, 0, null, inputError)
-                        : throughput(kafka, c, in, count);
+                        : throughput(kafka, c, "", in, count);
                 throughputs.add(t);
                 progress("%s: %s", c.id(), t.error() != null ? "FAILED " + t.error()
                         : String.format(Locale.ROOT, "%,.0f events/s (job %.1f s), steady %,.0f events/s, %,d outputs",
                         t.rate(), t.jobMs() / 1e3, t.steadyRate(), t.out().records()));
             }
             BenchKafka.deleteTopics(kafka.bootstrapServers(), in);
+            if (warmUpEvents > 0) {
+                BenchKafka.deleteTopics(kafka.bootstrapServers(), warm);
+            }
         }
         if (modes.contains("latency")) {
             for (Config c : configs) {
@@ -269,9 +291,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return Double.NaN;
     }
 
-    /** One bounded run over the pre-produced topic {@code in}. */
-    private Throughput throughput(EmbeddedKafka kafka, Config c, String in, long count) {
-        String id = c.id();
+    /** One bounded run over the pre-produced topic {@code in}; {@code prefix} tells its topics from others. */
+    private Throughput throughput(EmbeddedKafka kafka, Config c, String prefix, String in, long count) {
+        String id = prefix + c.id();
         String out = "out-" + id;
         String dlq = "dlq-" + id;
         kafka.createTopics(partitions, out, dlq);
@@ -403,11 +425,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         if (!throughputs.isEmpty()) {
             out.println();
-            out.printf("Throughput: bounded job over a pre-produced topic, checkpoints every %s. \"job\" = events / "
+            out.printf("Throughput: bounded job over a pre-produced topic, checkpoints every %s, %s. \"job\" = events / "
                     + "Flink's net job runtime (submission to finish, start-up and final commit included); \"steady\" = "
                     + "outputs / (last - first output record time); \"to first\" = submission (MiniCluster start included) -> "
                     + "first output, \"after last\" = last output -> job finished (final checkpoint and commit).%n",
-                    checkpointInterval);
+                    checkpointInterval, warmUpEvents > 0
+                            ? String.format(Locale.ROOT, "each after an unmeasured run of the same job over %,d events "
+                                    + "(--warm-up-events: the JIT compiled, as on a long-running task manager)", warmUpEvents)
+                            : "cold JVM (--warm-up-events 0: each run's figures include the JIT compiling the job)");
             out.println();
             out.println("| streams | backend | job | events | job s | events/s (job) | first→last output s "
                     + "| events/s (steady) | to first s | after last s | outputs |");

@@ -4,6 +4,8 @@ import io.ssmstream.kernels.math.Activations;
 
 /** Plain loops that read like the equations; the oracle for {@code PanamaKernelOps} and the fallback. */
 public final class ScalarKernelOps implements KernelOps {
+    /** Up to this many output rows, {@link #matVec} goes row by row (see there). */
+    static final int ROW_BY_ROW_MAX_ROWS = 4;
 
     @Override
     public String name() {
@@ -15,9 +17,19 @@ public final class ScalarKernelOps implements KernelOps {
         matVec(wT, rows, cols, x, xOff, bias, y, yOff, 0);
     }
 
-    /** {@link #matVec} for output rows [from, rows): also the vector version's tail. */
+    /**
+     * {@link #matVec} for output rows [from, rows): also the vector version's tail. A few rows go row by row:
+     * the column loop below would enter its inner loop (which the JIT unrolls and vectorizes) once per column
+     * for one or two rows (the vector version's tail, a one-channel head), which costs more than the products.
+     * Both orders sum each row's products in the same order (bias first, then column 0, 1, ...), so they give
+     * the same floats.
+     */
     static void matVec(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y, int yOff,
                        int from) {
+        if (rows - from <= ROW_BY_ROW_MAX_ROWS) {
+            matVecByRow(wT, rows, cols, x, xOff, bias, y, yOff, from);
+            return;
+        }
         for (int r = from; r < rows; r++) {
             y[yOff + r] = bias == null ? 0f : bias[r];
         }
@@ -27,6 +39,17 @@ public final class ScalarKernelOps implements KernelOps {
             for (int r = from; r < rows; r++) {
                 y[yOff + r] += wT[column + r] * xj;
             }
+        }
+    }
+
+    private static void matVecByRow(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y,
+                                    int yOff, int from) {
+        for (int r = from; r < rows; r++) {
+            float acc = bias == null ? 0f : bias[r];
+            for (int j = 0, w = r; j < cols; j++, w += rows) {
+                acc += wT[w] * x[xOff + j];
+            }
+            y[yOff + r] = acc;
         }
     }
 

@@ -79,6 +79,29 @@ public final class StreamForecaster {
                 modelVersion, fresh.window);
     }
 
+    /**
+     * Runs synthetic events (a noisy sine, one per model time unit) through a scratch state until {@code events}
+     * ran or {@code maxNanos} passed, so that the JIT compiles the kernels before real events wait on them: until
+     * it does, the Vector API runs its Java fallback, which allocates every vector and is tens of times slower
+     * than the compiled step (seconds of a job's start on a small machine). Changes no state but the scratch one.
+     *
+     * @return how many events ran
+     */
+    public int warmUp(int events, long maxNanos) {
+        ForecasterState scratch = newState();
+        float[] values = new float[dInput];
+        long stepMicros = Math.max(1L, Math.round(runner.model().config().dtUnitMs() * 1000));
+        long deadline = System.nanoTime() + maxNanos;
+        int done = 0;
+        for (; done < events && System.nanoTime() - deadline < 0; done++) {
+            for (int c = 0; c < dInput; c++) {
+                values[c] = (float) (Math.sin(0.1 * done + c) + 0.01 * ((done * 7919 + c * 104729) % 201 - 100));
+            }
+            step(scratch, done * stepMicros, values);
+        }
+        return done;
+    }
+
     public AnomalyScorer scorer() {
         return scorer;
     }
