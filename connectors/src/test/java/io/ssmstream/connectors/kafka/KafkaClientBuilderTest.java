@@ -104,22 +104,26 @@ class KafkaClientBuilderTest {
         <B extends KafkaClientBuilder<B>> B apply(B builder);
     }
 
+    private static final Settings TOPIC_ONLY = new Settings() {
+        @Override
+        public <B extends KafkaClientBuilder<B>> B apply(B b) {
+            return b.topic("t");
+        }
+    };
+
+    private static final Settings SERVERS_ONLY = new Settings() {
+        @Override
+        public <B extends KafkaClientBuilder<B>> B apply(B b) {
+            return b.bootstrapServers("b:1");
+        }
+    };
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("builders")
     void everyBuilderNamesAMissingBootstrapServersOrTopic(String name, Function<Settings, Object> build) {
         assertEquals("bootstrapServers is required", assertThrows(IllegalArgumentException.class,
-                () -> build.apply(new Settings() {
-                    @Override
-                    public <B extends KafkaClientBuilder<B>> B apply(B b) {
-                        return b.topic("t");
-                    }
-                })).getMessage());
+                () -> build.apply(TOPIC_ONLY)).getMessage());
         assertEquals("topic is required", assertThrows(IllegalArgumentException.class,
-                () -> build.apply(new Settings() {
-                    @Override
-                    public <B extends KafkaClientBuilder<B>> B apply(B b) {
-                        return b.bootstrapServers("b:1");
-                    }
-                })).getMessage());
+                () -> build.apply(SERVERS_ONLY)).getMessage());
     }
 }
