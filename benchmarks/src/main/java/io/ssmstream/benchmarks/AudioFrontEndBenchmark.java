@@ -1,9 +1,9 @@
 package io.ssmstream.benchmarks;
 
+import io.ssmstream.benchmarks.audio.AudioBenchInputs;
 import io.ssmstream.kernels.audio.AudioFeatures;
 import io.ssmstream.kernels.audio.AudioFrontEnd;
 import io.ssmstream.kernels.audio.AudioFrontEndState;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,7 +46,7 @@ public class AudioFrontEndBenchmark {
     public void setUp() {
         frontEnd = new AudioFrontEnd(AudioFeatures.defaults(), rate);
         state = frontEnd.newState();
-        signal = AudioStreamBenchmark.signal(rate);
+        signal = AudioBenchInputs.sweep(rate, BenchModels.SEED);
         chunk = rate / 10;
         at = 0;
         startMicros = 0;
@@ -59,17 +59,5 @@ public class AudioFrontEndBenchmark {
         startMicros += 100_000;
         at = at + chunk >= signal.length ? 0 : at + chunk;
         return sink;
-    }
-
-    /** 1 s of a 100 Hz..4 kHz sweep with noise. */
-    static float[] sweep(int rate) {
-        Random r = new Random(BenchModels.SEED);
-        float[] s = new float[rate];
-        double phase = 0;
-        for (int i = 0; i < s.length; i++) {
-            phase += 2 * Math.PI * (100 + 3900.0 * i / s.length) / rate;
-            s[i] = (float) (0.5 * Math.sin(phase) + 0.05 * r.nextGaussian());
-        }
-        return s;
     }
 }

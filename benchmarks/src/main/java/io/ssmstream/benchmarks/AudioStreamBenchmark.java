@@ -1,10 +1,9 @@
 package io.ssmstream.benchmarks;
 
+import io.ssmstream.benchmarks.audio.AudioBenchInputs;
 import io.ssmstream.kernels.audio.AudioFeatures;
 import io.ssmstream.kernels.audio.AudioFrontEnd;
 import io.ssmstream.kernels.audio.AudioFrontEndState;
-import io.ssmstream.kernels.model.Arch;
-import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.ModelInitializer;
 import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.GaussianTailScorer;
@@ -53,24 +52,14 @@ public class AudioStreamBenchmark {
     private double sink;
     private AudioFrontEnd.FrameListener onFrame;
 
-    /** The default audio model's configuration. */
-    static ModelConfig audioModel() {
-        return ModelConfig.builder(Arch.MAMBA, AudioFeatures.defaults().bands()).dModel(16).nLayers(2).dState(16)
-                .timeAware(true).dtUnitMs(10).build();
-    }
-
-    static float[] signal(int rate) {
-        return AudioFrontEndBenchmark.sweep(rate);
-    }
-
     @Setup
     public void setUp() {
         frontEnd = new AudioFrontEnd(AudioFeatures.defaults(), rate);
         feState = frontEnd.newState();
-        forecaster = new StreamForecaster(ModelInitializer.initialize(audioModel(), BenchModels.SEED),
+        forecaster = new StreamForecaster(ModelInitializer.initialize(AudioBenchInputs.modelConfig(), BenchModels.SEED),
                 BenchModels.ops(impl), new GaussianTailScorer());
         state = forecaster.newState();
-        signal = signal(rate);
+        signal = AudioBenchInputs.sweep(rate, BenchModels.SEED);
         chunk = rate / 10;
         at = 0;
         startMicros = 0;

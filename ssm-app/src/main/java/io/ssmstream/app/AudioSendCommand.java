@@ -7,15 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,9 +62,7 @@ final class AudioSendCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        if (speedup < 0 || !Double.isFinite(speedup)) {
-            throw new UserException("--speedup must be 0 (as fast as possible) or positive, got " + speedup);
-        }
+        PacedSender.requireSpeedup(speedup);
         if (!(chunkMs >= 1 && chunkMs <= 60_000)) {
             throw new UserException("--chunk-ms must be in [1, 60000], got " + chunkMs);
         }
@@ -85,47 +77,27 @@ final class AudioSendCommand extends CliCommand {
         int chunk = Math.max(1, (int) Math.round(chunkMs * rate / 1000.0));
         long origin = startTimeUs != null ? startTimeUs
                 : TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
-        Properties props = kafka.clientProperties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        AtomicLong failures = new AtomicLong();
-        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         float[] s = clip.samples();
         sent = 0;
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (PacedSender sender = new PacedSender(kafka, speedup)) {
             byte[] key = stream.getBytes(StandardCharsets.UTF_8);
             for (int at = 0; at < s.length; at += chunk) {
                 int n = Math.min(chunk, s.length - at);
                 long offsetMicros = (long) at * 1_000_000L / rate;
-                if (speedup > 0) {
-                    long wait = (long) (offsetMicros * 1000 / speedup) - (System.nanoTime() - start);
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(AudioHeaders.SAMPLE_RATE, ascii(rate));
                 headers.add(AudioHeaders.CHANNELS, ascii(1));
                 headers.add(AudioHeaders.START_TIME_US, ascii(origin + offsetMicros));
                 headers.add(AudioHeaders.ENCODING, enc.getBytes(StandardCharsets.UTF_8));
-                producer.send(new ProducerRecord<>(topic, null, key, pcm(s, at, n, width), headers),
-                        (metadata, error) -> {
-                            if (error != null) {
-                                failures.incrementAndGet();
-                                firstFailure.compareAndSet(null, error);
-                            }
-                        });
+                sender.send(offsetMicros, new ProducerRecord<>(topic, null, key, pcm(s, at, n, width), headers));
                 sent++;
             }
-            producer.flush();
-        }
-        if (failures.get() > 0) {
-            throw new UserException(failures.get() + " of " + sent + " chunks could not be written to " + topic + ": "
-                    + firstFailure.get());
+            sender.flush();
+            if (sender.failures() > 0) {
+                throw new UserException(sender.failures() + " of " + sent + " chunks could not be written to "
+                        + topic + ": " + sender.firstFailure());
+            }
         }
         err().printf(Locale.ROOT, "sent %s (%.2f s at %d Hz) as %d chunks of stream %s to %s in %.1f s%n", file,
                 clip.seconds(), rate, sent, stream, topic, (System.nanoTime() - start) / 1e9);

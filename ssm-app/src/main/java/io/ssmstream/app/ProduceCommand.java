@@ -8,14 +8,7 @@ import io.ssmstream.app.input.EventRow;
 import io.ssmstream.app.input.InputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,22 +56,12 @@ final class ProduceCommand extends CliCommand {
 
     @Override
     protected int run() throws Exception {
-        if (speedup < 0 || !Double.isFinite(speedup)) {
-            throw new UserException("--speedup must be 0 (as fast as possible) or positive, got " + speedup);
-        }
-        Properties props = kafka.clientProperties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        PacedSender.requireSpeedup(speedup);
         sent = 0;
         long skipped = 0;
-        AtomicLong failures = new AtomicLong();
-        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         long start = System.nanoTime();
         try (EventCsvReader reader = EventCsvReader.open(input, columns);
-             KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+             PacedSender sender = new PacedSender(kafka, speedup)) {
             byte[] key = stream.getBytes(StandardCharsets.UTF_8);
             long firstMicros = Long.MIN_VALUE;
             while (true) {
@@ -98,27 +81,16 @@ final class ProduceCommand extends CliCommand {
                 if (firstMicros == Long.MIN_VALUE) {
                     firstMicros = row.micros();
                 }
-                if (speedup > 0) {
-                    long dueNanos = (long) ((row.micros() - firstMicros) * 1000 / speedup);
-                    long wait = dueNanos - (System.nanoTime() - start);
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
-                producer.send(new ProducerRecord<>(topic, key, event(row)), (metadata, error) -> {
-                    if (error != null) {
-                        failures.incrementAndGet();
-                        firstFailure.compareAndSet(null, error);
-                    }
-                });
+                sender.send(row.micros() - firstMicros, new ProducerRecord<>(topic, key, event(row)));
                 sent++;
             }
-            producer.flush();
-        }
-        if (failures.get() > 0) {
-            sent -= failures.get();
-            throw new UserException(failures.get() + " of " + (sent + failures.get()) + " events could not be written to "
-                    + topic + ": " + firstFailure.get());
+            sender.flush();
+            long failures = sender.failures();
+            if (failures > 0) {
+                sent -= failures;
+                throw new UserException(failures + " of " + (sent + failures) + " events could not be written to "
+                        + topic + ": " + sender.firstFailure());
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         err().printf("produced %d events of stream %s to %s in %.1f s%s%n", sent, stream, topic, seconds,

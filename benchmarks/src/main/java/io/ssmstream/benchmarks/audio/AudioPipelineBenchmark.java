@@ -3,7 +3,6 @@ package io.ssmstream.benchmarks.audio;
 import io.ssmstream.connectors.audio.AudioChunk;
 import io.ssmstream.connectors.audio.AudioScoreRecord;
 import io.ssmstream.kernels.audio.AudioFeatures;
-import io.ssmstream.kernels.model.Arch;
 import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.ModelInitializer;
 import io.ssmstream.kernels.model.SsmModel;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -103,9 +101,8 @@ public final class AudioPipelineBenchmark implements Callable<Integer> {
     /** The default audio model (Mamba, 32 bands, d_model 16, 2 layers, d_state 16) with its front-end settings. */
     static ModelArtifact model() throws Exception {
         AudioFeatures features = AudioFeatures.defaults();
-        ModelConfig config = ModelConfig.builder(Arch.MAMBA, features.bands()).dModel(16).nLayers(2).dState(16)
-                .timeAware(true).dtUnitMs(10).build();
-        SsmModel init = ModelInitializer.initialize(config, 20240607L);
+        ModelConfig config = AudioBenchInputs.modelConfig();
+        SsmModel init = ModelInitializer.initialize(config, AudioBenchInputs.MODEL_SEED);
         SsmModel model = SsmModel.of(config, init.tensors(), Map.of(AudioFeatures.METADATA_KEY, features.toJson(),
                 ModelArtifact.VERSION_METADATA_KEY, "bench-audio"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -147,13 +144,7 @@ public final class AudioPipelineBenchmark implements Callable<Integer> {
 
         @Override
         public void open(OpenContext openContext) {
-            Random r = new Random(7);
-            signal = new float[rate];
-            double phase = 0;
-            for (int i = 0; i < signal.length; i++) {
-                phase += 2 * Math.PI * (100 + 3900.0 * i / signal.length) / rate;
-                signal[i] = (float) (0.5 * Math.sin(phase) + 0.05 * r.nextGaussian());
-            }
+            signal = AudioBenchInputs.sweep(rate, 7);
             names = new String[streams];
             for (int s = 0; s < streams; s++) {
                 names[s] = "mic-" + s;

@@ -3,8 +3,6 @@ package io.ssmstream.benchmarks.audio;
 import io.ssmstream.kernels.audio.AudioFeatures;
 import io.ssmstream.kernels.audio.AudioFrontEnd;
 import io.ssmstream.kernels.audio.AudioFrontEndState;
-import io.ssmstream.kernels.model.Arch;
-import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.ModelInitializer;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
@@ -15,7 +13,6 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * CPU time of the per-stream audio path on one thread, without Flink, measured with the thread's CPU clock so
@@ -57,11 +54,9 @@ public final class AudioStreamCpuBenchmark {
 
     /** @return CPU seconds of this thread to push every stream's audio through */
     private static double run(int rate, int streams, int seconds, boolean withModel) {
-        AudioFeatures features = AudioFeatures.defaults();
-        AudioFrontEnd fe = new AudioFrontEnd(features, rate);
-        ModelConfig config = ModelConfig.builder(Arch.MAMBA, features.bands()).dModel(16).nLayers(2).dState(16)
-                .timeAware(true).dtUnitMs(10).build();
-        StreamForecaster forecaster = new StreamForecaster(ModelInitializer.initialize(config, 20240607L),
+        AudioFrontEnd fe = new AudioFrontEnd(AudioFeatures.defaults(), rate);
+        StreamForecaster forecaster = new StreamForecaster(
+                ModelInitializer.initialize(AudioBenchInputs.modelConfig(), AudioBenchInputs.MODEL_SEED),
                 KernelOpsProvider.get(), new GaussianTailScorer());
         AudioFrontEndState[] feStates = new AudioFrontEndState[streams];
         ForecasterState[] states = new ForecasterState[streams];
@@ -69,7 +64,7 @@ public final class AudioStreamCpuBenchmark {
             feStates[s] = fe.newState();
             states[s] = forecaster.newState();
         }
-        float[] signal = signal(rate);
+        float[] signal = AudioBenchInputs.sweep(rate, 7);
         int chunk = rate / 10;
         double[] sink = {0};
         ForecasterState[] current = {null};
@@ -90,17 +85,6 @@ public final class AudioStreamCpuBenchmark {
             throw new IllegalStateException("NaN score");
         }
         return used;
-    }
-
-    private static float[] signal(int rate) {
-        Random r = new Random(7);
-        float[] s = new float[rate];
-        double phase = 0;
-        for (int i = 0; i < s.length; i++) {
-            phase += 2 * Math.PI * (100 + 3900.0 * i / s.length) / rate;
-            s[i] = (float) (0.5 * Math.sin(phase) + 0.05 * r.nextGaussian());
-        }
-        return s;
     }
 
     private static double median(List<Double> v) {

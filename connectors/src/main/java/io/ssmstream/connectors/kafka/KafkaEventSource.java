@@ -2,7 +2,6 @@ package io.ssmstream.connectors.kafka;
 
 import io.ssmstream.connectors.event.EventParser;
 import io.ssmstream.connectors.event.ParsedRecord;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -23,7 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * uses the offsets in the checkpoint.
  *
  * <p>Defaults: group id {@value #DEFAULT_GROUP_ID}, starting offsets {@link StartingOffsets#EARLIEST}, no extra
- * properties. Required: bootstrap servers, topic, expected values (the model's input width).
+ * properties (they may not set {@code isolation.level} to anything but {@value #ISOLATION_LEVEL}). Required:
+ * bootstrap servers, the input topic, expected values (the model's input width).
  */
 public final class KafkaEventSource {
     public static final String DEFAULT_GROUP_ID = "ssm-stream";
@@ -37,27 +37,17 @@ public final class KafkaEventSource {
     }
 
     /** Settings of the source; {@link #build()} checks them. */
-    public static final class Builder {
-        private String bootstrapServers;
-        private String topic;
-        private String groupId = DEFAULT_GROUP_ID;
+    public static final class Builder extends KafkaConsumerBuilder<Builder> {
         private StartingOffsets startingOffsets = StartingOffsets.EARLIEST;
         private boolean bounded;
         private int expectedValues;
-        private final Properties extra = new Properties();
 
         private Builder() {
+            super(DEFAULT_GROUP_ID);
         }
 
-        /** Required: {@code host:port[,host:port...]}. */
-        public Builder bootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = ClientProperties.requireText(bootstrapServers, "bootstrapServers");
-            return this;
-        }
-
-        /** Required: the input topic. */
-        public Builder topic(String topic) {
-            this.topic = ClientProperties.requireText(topic, "topic");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -67,12 +57,6 @@ public final class KafkaEventSource {
          */
         public Builder bounded(boolean bounded) {
             this.bounded = bounded;
-            return this;
-        }
-
-        /** Consumer group id; default {@value KafkaEventSource#DEFAULT_GROUP_ID}. */
-        public Builder groupId(String groupId) {
-            this.groupId = ClientProperties.requireText(groupId, "groupId");
             return this;
         }
 
@@ -91,35 +75,12 @@ public final class KafkaEventSource {
             return this;
         }
 
-        /**
-         * Extra consumer properties passed through as they are (SASL, SSL, timeouts...), added to those given
-         * before. They may not contradict the settings above nor set {@code isolation.level} to anything but
-         * {@value KafkaEventSource#ISOLATION_LEVEL}. Default: none.
-         */
-        public Builder properties(Properties properties) {
-            ClientProperties.addAll(extra, properties);
-            return this;
-        }
-
-        /** One extra consumer property, as in {@link #properties(Properties)}. */
-        public Builder property(String key, String value) {
-            ClientProperties.requireText(key, "key");
-            extra.setProperty(key, Objects.requireNonNull(value, "value of Kafka property " + key));
-            return this;
-        }
-
-        /** The consumer properties the source will be given: the extra properties plus the owned settings. */
+        /** The servers, the group and {@code isolation.level} {@value KafkaEventSource#ISOLATION_LEVEL}. */
+        @Override
         public Properties consumerProperties() {
-            requireSet();
-            Map<String, String> owned = new LinkedHashMap<>();
-            owned.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            owned.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-            owned.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ISOLATION_LEVEL);
-            Map<String, String> setter = Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "bootstrapServers(..)",
-                    ConsumerConfig.GROUP_ID_CONFIG, "groupId(..)",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "the source, which always reads committed records only");
-            return ClientProperties.merge(extra, owned, setter);
+            return consumerProperties(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ISOLATION_LEVEL),
+                    Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                            "the source, which always reads committed records only"));
         }
 
         /**
@@ -139,27 +100,11 @@ public final class KafkaEventSource {
          * @throws IllegalArgumentException naming the first missing or contradicting setting
          */
         public <T> KafkaSource<T> build(KafkaRecordDeserializationSchema<T> deserializer) {
-            Properties props = consumerProperties();
-            KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()
-                    .setProperties(props)
-                    .setBootstrapServers(bootstrapServers)
-                    .setGroupId(groupId)
-                    .setTopics(topic)
-                    .setStartingOffsets(offsetsInitializer(startingOffsets))
-                    .setDeserializer(Objects.requireNonNull(deserializer, "deserializer"));
+            KafkaSourceBuilder<T> builder = sourceBuilder(offsetsInitializer(startingOffsets), deserializer);
             if (bounded) {
                 builder.setBounded(OffsetsInitializer.latest());
             }
             return builder.build();
-        }
-
-        private void requireSet() {
-            if (bootstrapServers == null) {
-                throw new IllegalArgumentException("bootstrapServers is required");
-            }
-            if (topic == null) {
-                throw new IllegalArgumentException("topic is required");
-            }
         }
 
         @SuppressWarnings("deprecation") // Flink's committedOffsets(..) still takes Kafka's deprecated enum

@@ -5,7 +5,6 @@ import io.ssmstream.connectors.audio.AudioScoreSerializationSchema;
 import io.ssmstream.connectors.event.DeadLetter;
 import io.ssmstream.connectors.event.ForecastRecord;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -28,8 +27,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * minutes and may not be longer. It must exceed the checkpoint interval plus the longest expected downtime,
  * otherwise the broker aborts a pending transaction and its output is lost.
  *
- * <p>Defaults: delivery guarantee EXACTLY_ONCE, transaction timeout 15 min, no extra properties. Required:
- * bootstrap servers, topic, and for EXACTLY_ONCE the transactional id prefix.
+ * <p>Defaults: delivery guarantee EXACTLY_ONCE, transaction timeout 15 min, no extra properties (they may not
+ * set {@code transaction.timeout.ms} to another value, nor {@code transactional.id}). Required: bootstrap
+ * servers, the output topic, and for EXACTLY_ONCE the transactional id prefix.
  */
 public final class KafkaSinks {
     static final int MAX_TIMEOUT_MINUTES = 15;
@@ -55,28 +55,18 @@ public final class KafkaSinks {
     }
 
     /** Settings of one sink; {@link #build()} checks them. */
-    public static final class Builder<T> {
+    public static final class Builder<T> extends KafkaClientBuilder<Builder<T>> {
         private final Function<String, KafkaRecordSerializationSchema<T>> serializer;
-        private String bootstrapServers;
-        private String topic;
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.EXACTLY_ONCE;
         private String transactionalIdPrefix;
         private Duration transactionTimeout = MAX_TRANSACTION_TIMEOUT;
-        private final Properties extra = new Properties();
 
         private Builder(Function<String, KafkaRecordSerializationSchema<T>> serializer) {
             this.serializer = serializer;
         }
 
-        /** Required: {@code host:port[,host:port...]}. */
-        public Builder<T> bootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = ClientProperties.requireText(bootstrapServers, "bootstrapServers");
-            return this;
-        }
-
-        /** Required: the output topic. */
-        public Builder<T> topic(String topic) {
-            this.topic = ClientProperties.requireText(topic, "topic");
+        @Override
+        Builder<T> self() {
             return this;
         }
 
@@ -113,33 +103,16 @@ public final class KafkaSinks {
             return this;
         }
 
-        /**
-         * Extra producer properties passed through as they are (SASL, SSL, compression...), added to those given
-         * before. They may not contradict the settings above ({@code transaction.timeout.ms} included). Default:
-         * none.
-         */
-        public Builder<T> properties(Properties properties) {
-            ClientProperties.addAll(extra, properties);
-            return this;
-        }
-
-        /** One extra producer property, as in {@link #properties(Properties)}. */
-        public Builder<T> property(String key, String value) {
-            ClientProperties.requireText(key, "key");
-            extra.setProperty(key, Objects.requireNonNull(value, "value of Kafka property " + key));
-            return this;
-        }
-
         /** The producer properties the sink will be given: the extra properties plus the owned settings. */
         public Properties producerProperties() {
             requireSet();
-            Map<String, String> owned = new LinkedHashMap<>();
-            owned.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            owned.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));
-            Map<String, String> setter = Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "bootstrapServers(..)",
-                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "transactionTimeout(..)");
-            Properties props = ClientProperties.merge(extra, owned, setter);
+            if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && transactionalIdPrefix == null) {
+                throw new IllegalArgumentException("transactionalIdPrefix is required for EXACTLY_ONCE delivery"
+                        + " (unique per job and sink, e.g. \"ssm-stream-forecasts\")");
+            }
+            Properties props = clientProperties(
+                    Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis())),
+                    Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "transactionTimeout(..)"));
             if (props.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
                 throw new IllegalArgumentException("Kafka property " + ProducerConfig.TRANSACTIONAL_ID_CONFIG
                         + " must not be set: the sink derives transactional ids from transactionalIdPrefix(..)");
@@ -154,26 +127,13 @@ public final class KafkaSinks {
             Properties props = producerProperties();
             var sink = KafkaSink.<T>builder()
                     .setKafkaProducerConfig(props)
-                    .setBootstrapServers(bootstrapServers)
+                    .setBootstrapServers(servers())
                     .setDeliveryGuarantee(deliveryGuarantee)
-                    .setRecordSerializer(serializer.apply(topic));
+                    .setRecordSerializer(serializer.apply(topicName()));
             if (transactionalIdPrefix != null) {
                 sink.setTransactionalIdPrefix(transactionalIdPrefix);
             }
             return sink.build();
-        }
-
-        private void requireSet() {
-            if (bootstrapServers == null) {
-                throw new IllegalArgumentException("bootstrapServers is required");
-            }
-            if (topic == null) {
-                throw new IllegalArgumentException("topic is required");
-            }
-            if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && transactionalIdPrefix == null) {
-                throw new IllegalArgumentException("transactionalIdPrefix is required for EXACTLY_ONCE delivery"
-                        + " (unique per job and sink, e.g. \"ssm-stream-forecasts\")");
-            }
         }
     }
 }

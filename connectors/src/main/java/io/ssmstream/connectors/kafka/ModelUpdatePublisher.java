@@ -23,8 +23,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * only once the broker acknowledged the record ({@code acks=all}, idempotent producer), so a retraining run that
  * reports "published" has really published.
  *
- * <p>Defaults: ack timeout {@value #DEFAULT_ACK_TIMEOUT_SECONDS} s, no extra properties. Required: bootstrap
- * servers, topic.
+ * <p>Defaults: ack timeout {@value #DEFAULT_ACK_TIMEOUT_SECONDS} s, no extra properties (they may not contradict
+ * {@code acks=all} or idempotence). Required: bootstrap servers, the model-update topic (should be compacted).
  */
 public final class ModelUpdatePublisher implements AutoCloseable {
     static final int DEFAULT_ACK_TIMEOUT_SECONDS = 30;
@@ -35,7 +35,7 @@ public final class ModelUpdatePublisher implements AutoCloseable {
 
     private ModelUpdatePublisher(Builder b, Properties props) {
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        this.topic = b.topic;
+        this.topic = b.topicName();
         this.ackTimeout = b.ackTimeout;
     }
 
@@ -85,24 +85,14 @@ public final class ModelUpdatePublisher implements AutoCloseable {
     }
 
     /** Settings of the publisher; {@link #build()} checks them. */
-    public static final class Builder {
-        private String bootstrapServers;
-        private String topic;
+    public static final class Builder extends KafkaClientBuilder<Builder> {
         private Duration ackTimeout = Duration.ofSeconds(DEFAULT_ACK_TIMEOUT_SECONDS);
-        private final Properties extra = new Properties();
 
         private Builder() {
         }
 
-        /** Required: {@code host:port[,host:port...]}. */
-        public Builder bootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = ClientProperties.requireText(bootstrapServers, "bootstrapServers");
-            return this;
-        }
-
-        /** Required: the model-update topic (should be compacted). */
-        public Builder topic(String topic) {
-            this.topic = ClientProperties.requireText(topic, "topic");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -115,32 +105,15 @@ public final class ModelUpdatePublisher implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Extra producer properties passed through as they are (SASL, SSL...). They may not contradict the
-         * settings above, {@code acks=all} or idempotence. Default: none.
-         */
-        public Builder properties(Properties properties) {
-            ClientProperties.addAll(extra, properties);
-            return this;
-        }
-
         /** The producer properties the publisher will use: the extra properties plus the owned settings. */
         public Properties producerProperties() {
-            if (bootstrapServers == null) {
-                throw new IllegalArgumentException("bootstrapServers is required");
-            }
-            if (topic == null) {
-                throw new IllegalArgumentException("topic is required");
-            }
             Map<String, String> owned = new LinkedHashMap<>();
-            owned.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             owned.put(ProducerConfig.ACKS_CONFIG, "all");
             owned.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             Map<String, String> setter = Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "bootstrapServers(..)",
                     ProducerConfig.ACKS_CONFIG, "the publisher, which always waits for all in-sync replicas",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "the publisher, which is always idempotent");
-            return ClientProperties.merge(extra, owned, setter);
+            return clientProperties(owned, setter);
         }
 
         /**
