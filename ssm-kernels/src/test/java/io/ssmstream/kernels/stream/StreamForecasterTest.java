@@ -45,6 +45,22 @@ class StreamForecasterTest {
     }
 
     @Test
+    void warmUpRunsTheRequestedEventsAndLeavesLaterResultsUnchanged() {
+        StreamForecaster cold = new StreamForecaster(model, KernelOpsProvider.scalar(), new LikelihoodScorer());
+        StreamForecaster warmed = new StreamForecaster(model, KernelOpsProvider.scalar(), new LikelihoodScorer());
+        assertEquals(300, warmed.warmUp(300, Long.MAX_VALUE));
+        assertEquals(0, warmed.warmUp(300, 0), "no time left: no event");
+        ForecasterState a = cold.newState();
+        ForecasterState b = warmed.newState();
+        for (int i = 0; i < 50; i++) {
+            float[] values = {(float) Math.sin(i), i % 7};
+            assertEquals(cold.step(a, i * 60_000_000L, values), warmed.step(b, i * 60_000_000L, values));
+            assertArrayEquals(a.forecastMean(), b.forecastMean());
+            assertArrayEquals(a.forecastStd(), b.forecastStd());
+        }
+    }
+
+    @Test
     void eventOlderThanThePreviousIsRefused() {
         ForecasterState state = forecaster.newState();
         forecaster.step(state, 1_000_000, new float[] {1, 2});
