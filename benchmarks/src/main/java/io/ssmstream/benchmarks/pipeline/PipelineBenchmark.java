@@ -18,6 +18,7 @@ import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.ModelArtifact;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -49,6 +50,8 @@ import picocli.CommandLine.Option;
         description = "Kafka -> Flink job -> Kafka throughput and latency, SSM job vs a pass-through job.")
 public final class PipelineBenchmark implements Callable<Integer> {
     static final long T0 = 1_700_000_000_000L;
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     @Option(names = "--streams", split = ",", description = "Distinct streams (keys), one set of runs each (default: 1000,1000000).")
     List<Long> streams = List.of(1_000L, 1_000_000L);
@@ -127,10 +130,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /** {@code startMs}, {@code endMs}: wall clock when the job was submitted (MiniCluster start) and returned. */
-    record Throughput(Config config, long events, long jobMs, long startMs, long endMs, OutputSummary out,
-                      String error) {
+    /** {@code cpuNanos}: this JVM's CPU time (all threads: job, broker, clients, JIT, GC) while the job ran. */
+    record Throughput(Config config, long events, long jobMs, long startMs, long endMs, long cpuNanos,
+                      OutputSummary out, String error) {
         double rate() {
             return jobMs > 0 ? events * 1000.0 / jobMs : Double.NaN;
+        }
+
+        double cpuMicrosPerEvent() {
+            return cpuNanos > 0 ? cpuNanos / 1e3 / events : Double.NaN;
         }
 
         double steadyRate() {
@@ -253,7 +261,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     progress("%s: warm-up run %s", c.id(), w.error() != null ? "FAILED " + w.error()
                             : String.format(Locale.ROOT, "%,.0f events/s", w.rate()));
                 }
-                Throughput t = inputError != null ? new Throughput(c, count, 0, 0, 0, null, inputError)
+                Throughput t = inputError != null ? new Throughput(c, count, 0, 0, 0, 0, null, inputError)
                         : throughput(kafka, c, "", in, count);
                 throughputs.add(t);
                 progress("%s: %s", c.id(), t.error() != null ? "FAILED " + t.error()
@@ -302,12 +310,14 @@ public final class PipelineBenchmark implements Callable<Integer> {
             StreamExecutionEnvironment env = environment(spec, c);
             System.gc();
             long start = System.currentTimeMillis();
+            long cpuStart = PROCESS.getProcessCpuTime();
             JobExecutionResult result = env.execute("pipeline " + id);
+            long cpu = PROCESS.getProcessCpuTime() - cpuStart;
             long end = System.currentTimeMillis();
             OutputSummary summary = BenchKafka.readAll(kafka.bootstrapServers(), out);
-            return new Throughput(c, count, result.getNetRuntime(), start, end, summary, null);
+            return new Throughput(c, count, result.getNetRuntime(), start, end, cpu, summary, null);
         } catch (Throwable e) {
-            return new Throughput(c, count, 0, 0, 0, null, rootMessage(e));
+            return new Throughput(c, count, 0, 0, 0, 0, null, rootMessage(e));
         } finally {
             BenchKafka.deleteTopics(kafka.bootstrapServers(), out, dlq);
             deleteRecursively(work.resolve("checkpoints-" + id));
@@ -428,28 +438,30 @@ public final class PipelineBenchmark implements Callable<Integer> {
             out.printf("Throughput: bounded job over a pre-produced topic, checkpoints every %s, %s. \"job\" = events / "
                     + "Flink's net job runtime (submission to finish, start-up and final commit included); \"steady\" = "
                     + "outputs / (last - first output record time); \"to first\" = submission (MiniCluster start included) -> "
-                    + "first output, \"after last\" = last output -> job finished (final checkpoint and commit).%n",
+                    + "first output, \"after last\" = last output -> job finished (final checkpoint and commit); \"CPU µs/event\" = "
+                    + "this JVM's CPU time while the job ran (job, broker, clients, JIT, GC) / events.%n",
                     checkpointInterval, warmUpEvents > 0
                             ? String.format(Locale.ROOT, "each after an unmeasured run of the same job over %,d events "
                                     + "(--warm-up-events: the JIT compiled, as on a long-running task manager)", warmUpEvents)
                             : "cold JVM (--warm-up-events 0: each run's figures include the JIT compiling the job)");
             out.println();
             out.println("| streams | backend | job | events | job s | events/s (job) | first→last output s "
-                    + "| events/s (steady) | to first s | after last s | outputs |");
-            out.println("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                    + "| events/s (steady) | to first s | after last s | CPU µs/event | outputs |");
+            out.println("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (Throughput t : throughputs) {
                 Config c = t.config();
                 if (t.error() != null) {
-                    out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | failed: %s | | | | | | |%n", c.streams(), c.backend(),
+                    out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | failed: %s | | | | | | | |%n", c.streams(), c.backend(),
                             c.job(), t.events(), t.error().replace('|', '/'));
                     continue;
                 }
                 OutputSummary o = t.out();
                 boolean any = o.records() > 0;
-                out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | %.1f | %,.0f | %s | %,.0f | %s | %s | %s |%n",
+                out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | %.1f | %,.0f | %s | %,.0f | %s | %s | %.1f | %s |%n",
                         c.streams(), c.backend(), c.job(), t.events(), t.jobMs() / 1e3, t.rate(),
                         any ? seconds(o.lastMs() - o.firstMs()) : "-", t.steadyRate(),
                         any ? seconds(o.firstMs() - t.startMs()) : "-", any ? seconds(t.endMs() - o.lastMs()) : "-",
+                        t.cpuMicrosPerEvent(),
                         o.records() == t.events() ? String.format(Locale.ROOT, "%,d", o.records())
                                 : String.format(Locale.ROOT, "**%,d ≠ events**", o.records()));
             }
