@@ -24,19 +24,42 @@ import java.util.Arrays;
  *       period of 1 event);</li>
  *   <li>score = log(q + 1e-10) / log(1e-10) in [0, 1] (Numenta's log-likelihood: 0.5 at q = 1e-5).</li>
  * </ol>
+ * Two more events are red (q = {@value #RECORD_Q}, score 0.6) whatever the average says, both "never seen on
+ * this stream" checks like the spatial one below, for anomalies the short average cannot show:
+ * <ul>
+ *   <li>a record surprise: D = -log₁₀ P(|Z| ≥ e / c) (the raw score before its cap) above {@code recordFactor}
+ *       times the largest D of the stream so far, and above {@value #RECORD_MIN_DECADES} decades. A single
+ *       spike moves the average of W raw scores too little to reach the red zone; a spike larger than any
+ *       before does not need the average. Streams with usual spikes (tweet counts) soon hold a high record and
+ *       are not alarmed by the next ordinary one;</li>
+ *   <li>a flat run: the values (all channels) repeat exactly for ρ events in a row, with ρ reaching
+ *       max({@code flatRunMin}, {@code flatRunFactor} times the longest run of repeats that ended before); once
+ *       per run. A stream that suddenly stops moving (a stuck sensor, a flat-lined metric) is forecast well
+ *       (the model follows the flat level), so its errors do not show it; a stream that is often constant
+ *       soon holds a long record.</li>
+ * </ul>
  * A value beyond the range seen so far on its channel by more than the spatial tolerance (a fraction of that
  * range) scores 1: Numenta's NAB detector's spatial anomaly, a level never seen is anomalous whatever the
  * forecast says. The first {@code warmUp} events score 0 while the moments and the range settle.
  *
- * <p>State, (7 + W + 2 d) floats: [tag, n, m, s², c², events since the last red, ring position, W raw scores,
- * d minima, d maxima]. The tag is a number derived from {@link #name()}, which names every setting, so a state
- * made by another scorer or other settings is recognised and replaced.
+ * <p>Glossary: e {@code e} (largest standardized error), c² {@code CALIBRATION}, r {@code raw}, D
+ * {@code decades}, W {@code shortWindow}, a {@code avg}, H {@code horizon}, m {@code MEAN}, s² {@code VARIANCE},
+ * q {@code q}, ρ {@code RUN}.
+ *
+ * <p>State, (10 + W + 3 d) floats: [tag, n, m, s², c², events since the last red, ring position, record D, ρ,
+ * longest ended run, W raw scores, d minima, d maxima, d previous values]. The tag is a number derived from
+ * {@link #name()}, which names every setting, so a state made by another scorer or other settings is recognised
+ * and replaced.
  */
 public final class LikelihoodScorer implements AnomalyScorer {
     static final double CALIBRATION_CAP = 3;
     static final double RAW_DECADES = 10;
     static final double RED_ZONE = 1e-5;
     static final double YELLOW_ZONE = 1e-3;
+    /** q of a record surprise or a flat run: red, score 0.6. */
+    static final double RECORD_Q = 1e-6;
+    /** A record surprise must also be this rare (decades): the first ordinary errors set low records. */
+    static final double RECORD_MIN_DECADES = 3;
     private static final double MEAN_FLOOR = 0.03;
     private static final double VARIANCE_FLOOR = 0.0003;
     private static final double Q_FLOOR = 1e-10;
@@ -48,13 +71,19 @@ public final class LikelihoodScorer implements AnomalyScorer {
     private static final int CALIBRATION = 4;
     private static final int SINCE_RED = 5;
     private static final int RING_POSITION = 6;
-    private static final int RING = 7;
+    private static final int RECORD = 7;
+    private static final int RUN = 8;
+    private static final int RUN_RECORD = 9;
+    private static final int RING = 10;
 
     private final int shortWindow;
     private final int horizon;
     private final int warmUp;
     private final double spatialTolerance;
     private final int quietPeriod;
+    private final double recordFactor;
+    private final double flatRunFactor;
+    private final int flatRunMin;
     private final String name;
     private final float tag;
 
@@ -69,8 +98,11 @@ public final class LikelihoodScorer implements AnomalyScorer {
         this.warmUp = b.warmUp;
         this.spatialTolerance = b.spatialTolerance;
         this.quietPeriod = b.quietPeriod;
+        this.recordFactor = b.recordFactor;
+        this.flatRunFactor = b.flatRunFactor;
+        this.flatRunMin = b.flatRunMin;
         this.name = "likelihood-w" + shortWindow + "-h" + horizon + "-u" + warmUp + "-s" + spatialTolerance
-                + "-q" + quietPeriod;
+                + "-q" + quietPeriod + "-r" + recordFactor + "-f" + flatRunFactor + "x" + flatRunMin;
         this.tag = (name.hashCode() & 0x7FFFFF) + 1; // an exact float integer in [1, 2^23], never 0 (a blank state)
     }
 
@@ -85,6 +117,9 @@ public final class LikelihoodScorer implements AnomalyScorer {
         private int warmUp = 100;
         private double spatialTolerance = 0.05;
         private int quietPeriod = 50;
+        private double recordFactor = 1.2;
+        private double flatRunFactor = 1.5;
+        private int flatRunMin = 50;
 
         private Builder() {
         }
@@ -124,6 +159,33 @@ public final class LikelihoodScorer implements AnomalyScorer {
             return this;
         }
 
+        /**
+         * How far above the stream's largest surprise so far (in decades, a factor) a surprise is red (default
+         * 1.2); 0: never.
+         */
+        public Builder recordFactor(double v) {
+            require(v == 0 || v >= 1 && Double.isFinite(v), "recordFactor must be 0 or at least 1, got " + v);
+            recordFactor = v;
+            return this;
+        }
+
+        /**
+         * How much longer than the longest run of repeated values before (a factor) a run is red (default 1.5);
+         * 0: never.
+         */
+        public Builder flatRunFactor(double v) {
+            require(v == 0 || v >= 1 && Double.isFinite(v), "flatRunFactor must be 0 or at least 1, got " + v);
+            flatRunFactor = v;
+            return this;
+        }
+
+        /** Events of repeated values a flat run needs at least to be red (default 50), at least 1. */
+        public Builder flatRunMin(int v) {
+            require(v >= 1, "flatRunMin must be at least 1, got " + v);
+            flatRunMin = v;
+            return this;
+        }
+
         public LikelihoodScorer build() {
             require(horizon >= shortWindow, "horizon (" + horizon + ") must be at least shortWindow (" + shortWindow
                     + ")");
@@ -146,7 +208,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
 
     @Override
     public int stateSize(int dInput) {
-        return RING + shortWindow + 2 * dInput;
+        return RING + shortWindow + 3 * dInput;
     }
 
     @Override
@@ -170,13 +232,18 @@ public final class LikelihoodScorer implements AnomalyScorer {
         }
         double n = state[COUNT] + 1.0;
         boolean beyondRange = outsideSeenRange(values, state, n == 1);
+        boolean runRecord = flatRunRecord(values, state, n == 1);
         double forget = Math.max(1.0 / n, 1.0 / horizon);
 
         double c2 = state[CALIBRATION];
         double tail = Activations.erfc(e / Math.sqrt(c2) / Math.sqrt(2));
-        double raw = Math.min(1, -Math.log10(Math.max(tail, 1e-300)) / RAW_DECADES);
+        double decades = -Math.log10(Math.max(tail, 1e-300));
+        double raw = Math.min(1, decades / RAW_DECADES);
         double sample = Math.min(e * e, CALIBRATION_CAP * CALIBRATION_CAP * c2);
         state[CALIBRATION] = (float) Math.max(1e-6, c2 + forget * (sample - c2));
+        boolean surpriseRecord = recordFactor > 0 && decades > RECORD_MIN_DECADES
+                && decades > recordFactor * state[RECORD];
+        state[RECORD] = (float) Math.max(state[RECORD], decades);
 
         int pos = (int) state[RING_POSITION];
         state[RING + pos] = (float) raw;
@@ -195,6 +262,9 @@ public final class LikelihoodScorer implements AnomalyScorer {
             double mf = Math.max(m, MEAN_FLOOR);
             double sd = Math.sqrt(Math.max(v, VARIANCE_FLOOR));
             double q = 0.5 * Activations.erfc(Math.abs(avg - mf) / sd / Math.sqrt(2));
+            if (surpriseRecord || runRecord) {
+                q = Math.min(q, RECORD_Q);
+            }
             double sinceRed = state[SINCE_RED] + 1.0;
             double reported = q <= RED_ZONE && sinceRed <= quietPeriod ? YELLOW_ZONE : q;
             state[SINCE_RED] = q <= RED_ZONE ? 0 : (float) Math.min(sinceRed, Float.MAX_VALUE);
@@ -206,6 +276,29 @@ public final class LikelihoodScorer implements AnomalyScorer {
         state[VARIANCE] = (float) ((1 - forget) * (v + forget * delta * delta));
         state[COUNT] = (float) Math.min(n, 1 << 24);
         return Math.min(1, Math.max(0, score));
+    }
+
+    /**
+     * Counts the run of events whose values all repeat the previous event's exactly; whether this event makes the
+     * run exactly long enough to be a record (max(flatRunMin, flatRunFactor × the longest run ended before)).
+     */
+    private boolean flatRunRecord(float[] values, float[] state, boolean first) {
+        int previous = RING + shortWindow + 2 * values.length;
+        boolean repeated = !first;
+        for (int k = 0; k < values.length; k++) {
+            repeated &= values[k] == state[previous + k];
+            state[previous + k] = values[k];
+        }
+        if (first) {
+            return false;
+        }
+        if (!repeated) {
+            state[RUN_RECORD] = Math.max(state[RUN_RECORD], state[RUN]);
+            state[RUN] = 0;
+            return false;
+        }
+        state[RUN] = Math.min(state[RUN] + 1, 1 << 24);
+        return flatRunFactor > 0 && state[RUN] == Math.ceil(Math.max(flatRunMin, flatRunFactor * state[RUN_RECORD]));
     }
 
     /** Whether a value lies beyond its channel's seen range by more than the tolerance; then widens the range. */
