@@ -64,7 +64,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
     static final double RAW_DECADES = 10;
     static final double RED_ZONE = 1e-5;
     static final double YELLOW_ZONE = 1e-3;
-    /** q of a record surprise or a flat run: red, score 0.6. */
+    /** q of a record surprise, drift or flat run: red, score 0.6. */
     static final double RECORD_Q = 1e-6;
     /** A record surprise must also be this rare (decades): the first ordinary errors set low records. */
     static final double RECORD_MIN_DECADES = 3;
@@ -314,6 +314,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
         boolean record = recordFactor > 0 && warm && drift > bar && state[DRIFT_PEAK] <= bar;
         state[DRIFT_PEAK] = (float) Math.max(state[DRIFT_PEAK], drift);
         if (drift == 0) {
+            // the forecaster's first events (its state starting from zeros) drift far: no record before the warm-up
             if (warm) {
                 state[DRIFT_RECORD] = Math.max(state[DRIFT_RECORD], state[DRIFT_PEAK]);
             }
