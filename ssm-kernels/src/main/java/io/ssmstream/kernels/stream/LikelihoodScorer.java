@@ -24,19 +24,54 @@ import java.util.Arrays;
  *       period of 1 event);</li>
  *   <li>score = log(q + 1e-10) / log(1e-10) in [0, 1] (Numenta's log-likelihood: 0.5 at q = 1e-5).</li>
  * </ol>
+ * Three more kinds of event are red (q = {@value #RECORD_Q}, score 0.6) whatever the average says, all "never
+ * seen on this stream" checks like the spatial one below, for anomalies the short average cannot show:
+ * <ul>
+ *   <li>a record surprise: D = -log₁₀ P(|Z| ≥ e / c) (the raw score before its cap) above {@code recordFactor}
+ *       times the largest D of the stream so far, and above {@value #RECORD_MIN_DECADES} decades. A single
+ *       spike moves the average of W raw scores too little to reach the red zone; a spike larger than any
+ *       before does not need the average. Streams with usual spikes (tweet counts) soon hold a high record and
+ *       are not alarmed by the next ordinary one;</li>
+ *   <li>a record drift: the two-sided CUSUM of the signed standardized errors z_k = (v_k - μ_k) / (σ_k c), each
+ *       clipped to ±{@value #CALIBRATION_CAP}: S⁺_k = max(0, S⁺_k + z_k - κ), S⁻_k = max(0, S⁻_k - z_k - κ),
+ *       κ = {@value #DRIFT_SLACK}; an excursion of S = max_k max(S⁺_k, S⁻_k) (from S leaving 0 to its return to
+ *       0) that rises above {@code recordFactor} times the highest peak of the excursions ended since the
+ *       warm-up, and above {@value #DRIFT_MIN}; once per excursion. A forecast that stays a little too high or
+ *       too low for many events (a level shift the model follows only slowly, a day unlike the others) gives
+ *       errors each too small to be surprising, but of one sign;</li>
+ *   <li>a flat run: the values (all channels) repeat exactly for ρ events in a row, with ρ reaching
+ *       max({@code flatRunMin}, {@code flatRunFactor} times the longest run of repeats that ended before); once
+ *       per run. A stream that suddenly stops moving (a stuck sensor, a flat-lined metric) is forecast well
+ *       (the model follows the flat level), so its errors do not show it; a stream that is often constant
+ *       soon holds a long record.</li>
+ * </ul>
  * A value beyond the range seen so far on its channel by more than the spatial tolerance (a fraction of that
  * range) scores 1: Numenta's NAB detector's spatial anomaly, a level never seen is anomalous whatever the
  * forecast says. The first {@code warmUp} events score 0 while the moments and the range settle.
  *
- * <p>State, (7 + W + 2 d) floats: [tag, n, m, s², c², events since the last red, ring position, W raw scores,
- * d minima, d maxima]. The tag is a number derived from {@link #name()}, which names every setting, so a state
- * made by another scorer or other settings is recognised and replaced.
+ * <p>Glossary: e {@code e} (largest standardized error), c² {@code CALIBRATION}, r {@code raw}, D
+ * {@code decades}, W {@code shortWindow}, a {@code avg}, H {@code horizon}, m {@code MEAN}, s² {@code VARIANCE},
+ * q {@code q}, S⁺ S⁻ ({@code up}, {@code down}), S {@code drift}, ρ {@code RUN}.
+ *
+ * <p>State, (12 + W + 5 d) floats: [tag, n, m, s², c², events since the last red, ring position, record D,
+ * peak of S in this excursion, highest peak of the ended excursions, ρ, longest ended run, W raw scores,
+ * d minima, d maxima, d previous values, d S⁺, d S⁻]. The tag is a number derived from
+ * {@link #name()}, which names every setting, so a state made by another scorer or other settings is recognised
+ * and replaced.
  */
 public final class LikelihoodScorer implements AnomalyScorer {
     static final double CALIBRATION_CAP = 3;
     static final double RAW_DECADES = 10;
     static final double RED_ZONE = 1e-5;
     static final double YELLOW_ZONE = 1e-3;
+    /** q of a record surprise, drift or flat run: red, score 0.6. */
+    static final double RECORD_Q = 1e-6;
+    /** A record surprise must also be this rare (decades): the first ordinary errors set low records. */
+    static final double RECORD_MIN_DECADES = 3;
+    /** κ, the drift per event (in σ) that the CUSUM ignores: half a σ, the classic choice for a 1 σ shift. */
+    static final double DRIFT_SLACK = 0.5;
+    /** A record drift must also be this large: the first quiet events set low records. */
+    static final double DRIFT_MIN = 2;
     private static final double MEAN_FLOOR = 0.03;
     private static final double VARIANCE_FLOOR = 0.0003;
     private static final double Q_FLOOR = 1e-10;
@@ -48,13 +83,21 @@ public final class LikelihoodScorer implements AnomalyScorer {
     private static final int CALIBRATION = 4;
     private static final int SINCE_RED = 5;
     private static final int RING_POSITION = 6;
-    private static final int RING = 7;
+    private static final int RECORD = 7;
+    private static final int DRIFT_PEAK = 8;
+    private static final int DRIFT_RECORD = 9;
+    private static final int RUN = 10;
+    private static final int RUN_RECORD = 11;
+    private static final int RING = 12;
 
     private final int shortWindow;
     private final int horizon;
     private final int warmUp;
     private final double spatialTolerance;
     private final int quietPeriod;
+    private final double recordFactor;
+    private final double flatRunFactor;
+    private final int flatRunMin;
     private final String name;
     private final float tag;
 
@@ -69,8 +112,11 @@ public final class LikelihoodScorer implements AnomalyScorer {
         this.warmUp = b.warmUp;
         this.spatialTolerance = b.spatialTolerance;
         this.quietPeriod = b.quietPeriod;
+        this.recordFactor = b.recordFactor;
+        this.flatRunFactor = b.flatRunFactor;
+        this.flatRunMin = b.flatRunMin;
         this.name = "likelihood-w" + shortWindow + "-h" + horizon + "-u" + warmUp + "-s" + spatialTolerance
-                + "-q" + quietPeriod;
+                + "-q" + quietPeriod + "-r" + recordFactor + "-f" + flatRunFactor + "x" + flatRunMin;
         this.tag = (name.hashCode() & 0x7FFFFF) + 1; // an exact float integer in [1, 2^23], never 0 (a blank state)
     }
 
@@ -85,6 +131,9 @@ public final class LikelihoodScorer implements AnomalyScorer {
         private int warmUp = 100;
         private double spatialTolerance = 0.05;
         private int quietPeriod = 50;
+        private double recordFactor = 1.2;
+        private double flatRunFactor = 1.5;
+        private int flatRunMin = 50;
 
         private Builder() {
         }
@@ -124,6 +173,33 @@ public final class LikelihoodScorer implements AnomalyScorer {
             return this;
         }
 
+        /**
+         * How far above the stream's largest surprise (in decades) and largest drift (CUSUM) so far, a factor, a
+         * surprise or a drift is red (default 1.2); 0: never.
+         */
+        public Builder recordFactor(double v) {
+            require(v == 0 || v >= 1 && Double.isFinite(v), "recordFactor must be 0 or at least 1, got " + v);
+            recordFactor = v;
+            return this;
+        }
+
+        /**
+         * How much longer than the longest run of repeated values before (a factor) a run is red (default 1.5);
+         * 0: never.
+         */
+        public Builder flatRunFactor(double v) {
+            require(v == 0 || v >= 1 && Double.isFinite(v), "flatRunFactor must be 0 or at least 1, got " + v);
+            flatRunFactor = v;
+            return this;
+        }
+
+        /** Events of repeated values a flat run needs at least to be red (default 50), at least 1. */
+        public Builder flatRunMin(int v) {
+            require(v >= 1, "flatRunMin must be at least 1, got " + v);
+            flatRunMin = v;
+            return this;
+        }
+
         public LikelihoodScorer build() {
             require(horizon >= shortWindow, "horizon (" + horizon + ") must be at least shortWindow (" + shortWindow
                     + ")");
@@ -146,7 +222,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
 
     @Override
     public int stateSize(int dInput) {
-        return RING + shortWindow + 2 * dInput;
+        return RING + shortWindow + 5 * dInput;
     }
 
     @Override
@@ -170,13 +246,19 @@ public final class LikelihoodScorer implements AnomalyScorer {
         }
         double n = state[COUNT] + 1.0;
         boolean beyondRange = outsideSeenRange(values, state, n == 1);
+        boolean runRecord = flatRunRecord(values, state, n == 1);
         double forget = Math.max(1.0 / n, 1.0 / horizon);
 
         double c2 = state[CALIBRATION];
         double tail = Activations.erfc(e / Math.sqrt(c2) / Math.sqrt(2));
-        double raw = Math.min(1, -Math.log10(Math.max(tail, 1e-300)) / RAW_DECADES);
+        double decades = -Math.log10(Math.max(tail, 1e-300));
+        double raw = Math.min(1, decades / RAW_DECADES);
         double sample = Math.min(e * e, CALIBRATION_CAP * CALIBRATION_CAP * c2);
         state[CALIBRATION] = (float) Math.max(1e-6, c2 + forget * (sample - c2));
+        boolean surpriseRecord = recordFactor > 0 && decades > RECORD_MIN_DECADES
+                && decades > recordFactor * state[RECORD];
+        state[RECORD] = (float) Math.max(state[RECORD], decades);
+        boolean driftRecord = driftRecord(values, mean, std, Math.sqrt(c2), state, n > warmUp);
 
         int pos = (int) state[RING_POSITION];
         state[RING + pos] = (float) raw;
@@ -195,6 +277,9 @@ public final class LikelihoodScorer implements AnomalyScorer {
             double mf = Math.max(m, MEAN_FLOOR);
             double sd = Math.sqrt(Math.max(v, VARIANCE_FLOOR));
             double q = 0.5 * Activations.erfc(Math.abs(avg - mf) / sd / Math.sqrt(2));
+            if (surpriseRecord || driftRecord || runRecord) {
+                q = Math.min(q, RECORD_Q);
+            }
             double sinceRed = state[SINCE_RED] + 1.0;
             double reported = q <= RED_ZONE && sinceRed <= quietPeriod ? YELLOW_ZONE : q;
             state[SINCE_RED] = q <= RED_ZONE ? 0 : (float) Math.min(sinceRed, Float.MAX_VALUE);
@@ -206,6 +291,59 @@ public final class LikelihoodScorer implements AnomalyScorer {
         state[VARIANCE] = (float) ((1 - forget) * (v + forget * delta * delta));
         state[COUNT] = (float) Math.min(n, 1 << 24);
         return Math.min(1, Math.max(0, score));
+    }
+
+    /**
+     * Advances the CUSUMs S⁺_k, S⁻_k of the clipped signed errors; whether S's excursion rises above
+     * max({@value #DRIFT_MIN}, recordFactor × the highest peak of the excursions ended since the warm-up) with this
+     * event.
+     */
+    private boolean driftRecord(float[] values, float[] mean, float[] std, double c, float[] state,
+                                boolean warm) {
+        int d = values.length;
+        int up = RING + shortWindow + 3 * d;
+        int down = up + d;
+        double drift = 0;
+        for (int k = 0; k < d; k++) {
+            double z = Math.max(-CALIBRATION_CAP, Math.min(CALIBRATION_CAP, (values[k] - mean[k]) / (std[k] * c)));
+            state[up + k] = (float) Math.max(0, state[up + k] + z - DRIFT_SLACK);
+            state[down + k] = (float) Math.max(0, state[down + k] - z - DRIFT_SLACK);
+            drift = Math.max(drift, Math.max(state[up + k], state[down + k]));
+        }
+        double bar = Math.max(DRIFT_MIN, recordFactor * state[DRIFT_RECORD]);
+        boolean record = recordFactor > 0 && warm && drift > bar && state[DRIFT_PEAK] <= bar;
+        state[DRIFT_PEAK] = (float) Math.max(state[DRIFT_PEAK], drift);
+        if (drift == 0) {
+            // the forecaster's first events (its state starting from zeros) drift far: no record before the warm-up
+            if (warm) {
+                state[DRIFT_RECORD] = Math.max(state[DRIFT_RECORD], state[DRIFT_PEAK]);
+            }
+            state[DRIFT_PEAK] = 0;
+        }
+        return record;
+    }
+
+    /**
+     * Counts the run of events whose values all repeat the previous event's exactly; whether this event makes the
+     * run exactly long enough to be a record (max(flatRunMin, flatRunFactor × the longest run ended before)).
+     */
+    private boolean flatRunRecord(float[] values, float[] state, boolean first) {
+        int previous = RING + shortWindow + 2 * values.length;
+        boolean repeated = !first;
+        for (int k = 0; k < values.length; k++) {
+            repeated &= values[k] == state[previous + k];
+            state[previous + k] = values[k];
+        }
+        if (first) {
+            return false;
+        }
+        if (!repeated) {
+            state[RUN_RECORD] = Math.max(state[RUN_RECORD], state[RUN]);
+            state[RUN] = 0;
+            return false;
+        }
+        state[RUN] = Math.min(state[RUN] + 1, 1 << 24);
+        return flatRunFactor > 0 && state[RUN] == Math.ceil(Math.max(flatRunMin, flatRunFactor * state[RUN_RECORD]));
     }
 
     /** Whether a value lies beyond its channel's seen range by more than the tolerance; then widens the range. */
