@@ -129,8 +129,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    /** {@code startMs}, {@code endMs}: wall clock when the job was submitted (MiniCluster start) and returned. */
-    /** {@code cpuNanos}: this JVM's CPU time (all threads: job, broker, clients, JIT, GC) while the job ran. */
+    /**
+     * {@code startMs}, {@code endMs}: wall clock when the job was submitted (MiniCluster start) and returned;
+     * {@code cpuNanos}: this JVM's CPU time (all threads: job, broker, clients, JIT, GC) while the job ran.
+     */
     record Throughput(Config config, long events, long jobMs, long startMs, long endMs, long cpuNanos,
                       OutputSummary out, String error) {
         double rate() {
