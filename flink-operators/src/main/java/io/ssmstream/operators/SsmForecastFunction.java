@@ -206,7 +206,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         StreamForecaster forecaster = active.forecaster();
         String stream = ctx.getCurrentKey();
         for (int i = 0; i < released; i++) {
-            out.collect(apply(forecaster, state, stream, waiting.ts[i], waiting.values[i]));
+            out.collect(apply(forecaster, state, stream, waiting.ts(i), waiting.values(i)));
         }
         forecasterState.update(state);
         waiting.removeFirst(released);

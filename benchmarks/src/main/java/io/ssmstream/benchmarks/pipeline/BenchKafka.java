@@ -34,8 +34,13 @@ final class BenchKafka {
     private BenchKafka() {
     }
 
-    /** What a read of a whole output topic found: committed records and their first and last record time. */
-    record OutputSummary(long records, long firstMs, long lastMs) {
+    /**
+     * What a read of a whole output topic found: committed records and their first and last record time, and the
+     * same for the measured records alone (those whose event time {@code ts} is at or after the read's
+     * {@code measuredFromTs}).
+     */
+    record OutputSummary(long records, long firstMs, long lastMs, long measured, long measuredFirstMs,
+                         long measuredLastMs) {
     }
 
     static byte[] event(StringBuilder sb, long stream, long ts, double value) {
@@ -100,11 +105,17 @@ final class BenchKafka {
         }
     }
 
-    /** Reads every committed record of {@code topic} (read_committed) up to its end offsets now. */
-    static OutputSummary readAll(String bootstrap, String topic) {
+    /**
+     * Reads every committed record of {@code topic} (read_committed) up to its end offsets now; records whose
+     * {@code "ts"} is at or after {@code measuredFromTs} are also counted as measured.
+     */
+    static OutputSummary readAll(String bootstrap, String topic, long measuredFromTs) {
         long records = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
+        long measured = 0;
+        long measuredFirst = Long.MAX_VALUE;
+        long measuredLast = Long.MIN_VALUE;
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
             List<TopicPartition> parts = partitions(c, topic);
             c.assign(parts);
@@ -116,11 +127,37 @@ final class BenchKafka {
                     records++;
                     first = Math.min(first, r.timestamp());
                     last = Math.max(last, r.timestamp());
+                    if (eventTime(r.value()) >= measuredFromTs) {
+                        measured++;
+                        measuredFirst = Math.min(measuredFirst, r.timestamp());
+                        measuredLast = Math.max(measuredLast, r.timestamp());
+                    }
                     idleSince = System.nanoTime();
                 }
             }
         }
-        return new OutputSummary(records, first, last);
+        return new OutputSummary(records, first, last, measured, measuredFirst, measuredLast);
+    }
+
+    private static final byte[] TS_FIELD = "\"ts\":".getBytes(StandardCharsets.UTF_8);
+
+    /** The {@code "ts"} number of an output record's JSON (written by the job, so well-formed). */
+    static long eventTime(byte[] json) {
+        outer:
+        for (int i = 0; i + TS_FIELD.length <= json.length; i++) {
+            for (int k = 0; k < TS_FIELD.length; k++) {
+                if (json[i + k] != TS_FIELD[k]) {
+                    continue outer;
+                }
+            }
+            long ts = 0;
+            for (int j = i + TS_FIELD.length; j < json.length && json[j] >= '0' && json[j] <= '9'; j++) {
+                ts = ts * 10 + (json[j] - '0');
+            }
+            return ts;
+        }
+        throw new IllegalArgumentException("output record without \"ts\": "
+                + new String(json, StandardCharsets.UTF_8));
     }
 
     static void deleteTopics(String bootstrap, String... topics) {

@@ -18,7 +18,6 @@ import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.ModelArtifact;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -50,19 +49,18 @@ import picocli.CommandLine.Option;
         description = "Kafka -> Flink job -> Kafka throughput and latency, SSM job vs a pass-through job.")
 public final class PipelineBenchmark implements Callable<Integer> {
     static final long T0 = 1_700_000_000_000L;
-    private static final com.sun.management.OperatingSystemMXBean PROCESS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     @Option(names = "--streams", split = ",", description = "Distinct streams (keys), one set of runs each (default: 1000,1000000).")
     List<Long> streams = List.of(1_000L, 1_000_000L);
 
-    @Option(names = "--events", description = "Events per throughput run (default: max(2,000,000, 3 x streams)).")
+    @Option(names = "--events", description = "Measured events per throughput run (default: max(2,000,000, 3 x streams)).")
     Long events;
 
-    @Option(names = "--warm-up-events", description = "Before each measured throughput run, the same job runs once "
-            + "unmeasured over this many events of at most 1,000 streams, so that the measured run finds the JVM's "
-            + "JIT done, as a long-running task manager does; 0 measures a cold JVM (default: ${DEFAULT-VALUE}).")
-    long warmUpEvents = 1_000_000L;
+    @Option(names = "--warm-up-events", description = "Each throughput run's job first reads this many events, "
+            + "unmeasured, then the measured ones, in one job: the measured rate is that of a job whose code the "
+            + "JIT has compiled, as on a long-running task manager; 0 measures from the job's start "
+            + "(default: ${DEFAULT-VALUE}).")
+    long warmUpEvents = 12_000_000L;
 
     @Option(names = "--backends", split = ",", description = "State backends (default: hashmap,rocksdb).")
     List<String> backends = List.of("hashmap", "rocksdb");
@@ -109,7 +107,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Extra Flink configuration, e.g. -D taskmanager.memory.managed.size=2g.")
     Map<String, String> flinkConf = Map.of();
 
-    @Option(names = "--quick", description = "Smoke test: streams 1000,10000, 30,000 events, latency 3 s warm-up + 5 s (unless given).")
+    @Option(names = "--quick", description = "Smoke test: streams 1000,10000, 30,000 + 30,000 warm-up events, latency 3 s warm-up + 5 s (unless given).")
     boolean quick;
 
     @CommandLine.Spec
@@ -130,22 +128,25 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     /**
-     * {@code startMs}, {@code endMs}: wall clock when the job was submitted (MiniCluster start) and returned;
-     * {@code cpuNanos}: this JVM's CPU time (all threads: job, broker, clients, JIT, GC) while the job ran.
+     * One job over {@code warmUp} unmeasured and then {@code events} measured events. {@code startMs},
+     * {@code endMs}: wall clock when the job was submitted (MiniCluster start) and returned; {@code cpuNanos}:
+     * this JVM's CPU time (all threads: job, broker, clients, JIT, GC) from the first to the last measured output.
      */
-    record Throughput(Config config, long events, long jobMs, long startMs, long endMs, long cpuNanos,
+    record Throughput(Config config, long warmUp, long events, long jobMs, long startMs, long endMs, long cpuNanos,
                       OutputSummary out, String error) {
-        double rate() {
-            return jobMs > 0 ? events * 1000.0 / jobMs : Double.NaN;
+        /** Events per second of the whole job, warm-up and start-up included. */
+        double jobRate() {
+            return jobMs > 0 ? (warmUp + events) * 1000.0 / jobMs : Double.NaN;
         }
 
         double cpuMicrosPerEvent() {
-            return cpuNanos > 0 ? cpuNanos / 1e3 / events : Double.NaN;
+            return cpuNanos > 0 && out.measured() > 0 ? cpuNanos / 1e3 / out.measured() : Double.NaN;
         }
 
-        double steadyRate() {
-            return out != null && out.lastMs() > out.firstMs() ? out.records() * 1000.0 / (out.lastMs() - out.firstMs())
-                    : Double.NaN;
+        /** Measured outputs per second, from the first to the last measured output. */
+        double rate() {
+            return out != null && out.measuredLastMs() > out.measuredFirstMs()
+                    ? out.measured() * 1000.0 / (out.measuredLastMs() - out.measuredFirstMs()) : Double.NaN;
         }
     }
 
@@ -221,6 +222,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         if (!given.hasMatchedOption("--events")) {
             events = 30_000L;
         }
+        if (!given.hasMatchedOption("--warm-up-events")) {
+            warmUpEvents = 30_000L;
+        }
         if (!given.hasMatchedOption("--latency-warmup")) {
             latencyWarmup = "3s";
         }
@@ -243,37 +247,21 @@ public final class PipelineBenchmark implements Callable<Integer> {
             try {
                 kafka.createTopics(partitions, in);
                 long start = System.nanoTime();
-                BenchKafka.produceBacklog(kafka.bootstrapServers(), in, count, n, T0);
-                progress("produced %,d events over %,d streams in %.1f s", count, n, (System.nanoTime() - start) / 1e9);
+                BenchKafka.produceBacklog(kafka.bootstrapServers(), in, warmUpEvents + count, n, T0);
+                progress("produced %,d + %,d events over %,d streams in %.1f s", warmUpEvents, count, n,
+                        (System.nanoTime() - start) / 1e9);
             } catch (RuntimeException e) {
                 inputError = "input: " + rootMessage(e);
             }
-            String warm = "warm-" + n;
-            if (inputError == null && warmUpEvents > 0) {
-                try {
-                    kafka.createTopics(partitions, warm);
-                    BenchKafka.produceBacklog(kafka.bootstrapServers(), warm, warmUpEvents, Math.min(n, 1_000L), T0);
-                } catch (RuntimeException e) {
-                    inputError = "warm-up input: " + rootMessage(e);
-                }
-            }
             for (Config c : configs) {
-                if (inputError == null && warmUpEvents > 0) {
-                    Throughput w = throughput(kafka, c, "warm-", warm, warmUpEvents);
-                    progress("%s: warm-up run %s", c.id(), w.error() != null ? "FAILED " + w.error()
-                            : String.format(Locale.ROOT, "%,.0f events/s", w.rate()));
-                }
-                Throughput t = inputError != null ? new Throughput(c, count, 0, 0, 0, 0, null, inputError)
-                        : throughput(kafka, c, "", in, count);
+                Throughput t = inputError != null ? new Throughput(c, warmUpEvents, count, 0, 0, 0, 0, null, inputError)
+                        : throughput(kafka, c, in, count);
                 throughputs.add(t);
                 progress("%s: %s", c.id(), t.error() != null ? "FAILED " + t.error()
-                        : String.format(Locale.ROOT, "%,.0f events/s (job %.1f s), steady %,.0f events/s, %,d outputs",
-                        t.rate(), t.jobMs() / 1e3, t.steadyRate(), t.out().records()));
+                        : String.format(Locale.ROOT, "%,.0f events/s measured (%,.0f over the whole job, %.1f s), "
+                        + "%,d outputs", t.rate(), t.jobRate(), t.jobMs() / 1e3, t.out().records()));
             }
             BenchKafka.deleteTopics(kafka.bootstrapServers(), in);
-            if (warmUpEvents > 0) {
-                BenchKafka.deleteTopics(kafka.bootstrapServers(), warm);
-            }
         }
         if (modes.contains("latency")) {
             for (Config c : configs) {
@@ -294,16 +282,19 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private double halfPeak(Config c) {
         for (Throughput t : throughputs) {
             if (t.config().equals(c) && t.error() == null) {
-                double peak = Double.isNaN(t.steadyRate()) ? t.rate() : t.steadyRate();
+                double peak = Double.isNaN(t.rate()) ? t.jobRate() : t.rate();
                 return Math.floor(peak / 2);
             }
         }
         return Double.NaN;
     }
 
-    /** One bounded run over the pre-produced topic {@code in}; {@code prefix} tells its topics from others. */
-    private Throughput throughput(EmbeddedKafka kafka, Config c, String prefix, String in, long count) {
-        String id = prefix + c.id();
+    /**
+     * One bounded run over the pre-produced topic {@code in}: its first {@link #warmUpEvents} events warm the job
+     * up, the {@code count} after them are measured (their outputs, told apart by event time).
+     */
+    private Throughput throughput(EmbeddedKafka kafka, Config c, String in, long count) {
+        String id = c.id();
         String out = "out-" + id;
         String dlq = "dlq-" + id;
         kafka.createTopics(partitions, out, dlq);
@@ -312,14 +303,19 @@ public final class PipelineBenchmark implements Callable<Integer> {
             StreamExecutionEnvironment env = environment(spec, c);
             System.gc();
             long start = System.currentTimeMillis();
-            long cpuStart = PROCESS.getProcessCpuTime();
-            JobExecutionResult result = env.execute("pipeline " + id);
-            long cpu = PROCESS.getProcessCpuTime() - cpuStart;
+            JobExecutionResult result;
+            CpuTimeline cpu = new CpuTimeline();
+            try {
+                result = env.execute("pipeline " + id);
+            } finally {
+                cpu.close();
+            }
             long end = System.currentTimeMillis();
-            OutputSummary summary = BenchKafka.readAll(kafka.bootstrapServers(), out);
-            return new Throughput(c, count, result.getNetRuntime(), start, end, cpu, summary, null);
+            OutputSummary summary = BenchKafka.readAll(kafka.bootstrapServers(), out, T0 + warmUpEvents);
+            return new Throughput(c, warmUpEvents, count, result.getNetRuntime(), start, end,
+                    cpu.cpuNanosBetween(summary.measuredFirstMs(), summary.measuredLastMs()), summary, null);
         } catch (Throwable e) {
-            return new Throughput(c, count, 0, 0, 0, 0, null, rootMessage(e));
+            return new Throughput(c, warmUpEvents, count, 0, 0, 0, 0, null, rootMessage(e));
         } finally {
             BenchKafka.deleteTopics(kafka.bootstrapServers(), out, dlq);
             deleteRecursively(work.resolve("checkpoints-" + id));
@@ -437,18 +433,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         if (!throughputs.isEmpty()) {
             out.println();
-            out.printf("Throughput: bounded job over a pre-produced topic, checkpoints every %s, %s. \"job\" = events / "
-                    + "Flink's net job runtime (submission to finish, start-up and final commit included); \"steady\" = "
-                    + "outputs / (last - first output record time); \"to first\" = submission (MiniCluster start included) -> "
-                    + "first output, \"after last\" = last output -> job finished (final checkpoint and commit); \"CPU µs/event\" = "
-                    + "this JVM's CPU time while the job ran (job, broker, clients, JIT, GC) / events.%n",
-                    checkpointInterval, warmUpEvents > 0
-                            ? String.format(Locale.ROOT, "each after an unmeasured run of the same job over %,d events "
-                                    + "(--warm-up-events: the JIT compiled, as on a long-running task manager)", warmUpEvents)
-                            : "cold JVM (--warm-up-events 0: each run's figures include the JIT compiling the job)");
+            out.printf("Throughput: one bounded job per row over a pre-produced topic: %,d warm-up events, then the "
+                    + "measured ones (--warm-up-events: by then the JIT has compiled the job, as on a long-running task "
+                    + "manager); checkpoints every %s. \"measured\" = outputs of the measured events / (last - first of "
+                    + "them, by output record time); \"CPU µs/event\" = this JVM's CPU time (job, broker, clients, JIT, "
+                    + "GC) in that window / those outputs; \"whole job\" = all events / Flink's net job runtime "
+                    + "(submission to finish: start-up, warm-up, final checkpoint and commit); \"to first\" = submission "
+                    + "(MiniCluster start included) -> first output, \"after last\" = last output -> job finished "
+                    + "(final checkpoint and commit).%n", warmUpEvents, checkpointInterval);
             out.println();
-            out.println("| streams | backend | job | events | job s | events/s (job) | first→last output s "
-                    + "| events/s (steady) | to first s | after last s | CPU µs/event | outputs |");
+            out.println("| streams | backend | job | measured events | measured s | events/s (measured) "
+                    + "| CPU µs/event | job s | events/s (whole job) | to first s | after last s | outputs |");
             out.println("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (Throughput t : throughputs) {
                 Config c = t.config();
@@ -459,16 +454,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 }
                 OutputSummary o = t.out();
                 boolean any = o.records() > 0;
-                out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | %.1f | %,.0f | %s | %,.0f | %s | %s | %.1f | %s |%n",
-                        c.streams(), c.backend(), c.job(), t.events(), t.jobMs() / 1e3, t.rate(),
-                        any ? seconds(o.lastMs() - o.firstMs()) : "-", t.steadyRate(),
+                long all = t.warmUp() + t.events();
+                out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | %s | %,.0f | %.1f | %.1f | %,.0f | %s | %s | %s |%n",
+                        c.streams(), c.backend(), c.job(), o.measured(),
+                        o.measured() > 0 ? seconds(o.measuredLastMs() - o.measuredFirstMs()) : "-", t.rate(),
+                        t.cpuMicrosPerEvent(), t.jobMs() / 1e3, t.jobRate(),
                         any ? seconds(o.firstMs() - t.startMs()) : "-", any ? seconds(t.endMs() - o.lastMs()) : "-",
-                        t.cpuMicrosPerEvent(),
-                        o.records() == t.events() ? String.format(Locale.ROOT, "%,d", o.records())
-                                : String.format(Locale.ROOT, "**%,d ≠ events**", o.records()));
+                        o.records() == all && o.measured() == t.events() ? String.format(Locale.ROOT, "%,d", o.records())
+                                : String.format(Locale.ROOT, "**%,d (%,d measured) ≠ %,d + %,d events**", o.records(),
+                                o.measured(), t.warmUp(), t.events()));
             }
             out.println();
-            out.println("| streams | backend | SSM / pass-through (job) | SSM / pass-through (steady) |");
+            out.println("| streams | backend | SSM / pass-through (measured) | SSM / pass-through (whole job) |");
             out.println("| ---: | --- | ---: | ---: |");
             for (Throughput s : throughputs) {
                 Config c = s.config();
@@ -476,7 +473,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                         "pass-through"))).findFirst().orElse(null);
                 if (c.job().equals("ssm") && p != null && s.error() == null && p.error() == null) {
                     out.printf(Locale.ROOT, "| %,d | %s | %.2f | %.2f |%n", c.streams(), c.backend(),
-                            s.rate() / p.rate(), s.steadyRate() / p.steadyRate());
+                            s.rate() / p.rate(), s.jobRate() / p.jobRate());
                 }
             }
         }
