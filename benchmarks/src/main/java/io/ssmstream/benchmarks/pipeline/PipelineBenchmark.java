@@ -53,7 +53,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--streams", split = ",", description = "Distinct streams (keys), one set of runs each (default: 1000,1000000).")
     List<Long> streams = List.of(1_000L, 1_000_000L);
 
-    @Option(names = "--events", description = "Measured events per throughput run (default: max(2,000,000, 3 x streams)).")
+    @Option(names = "--events", description = "Measured events per throughput run (default: max(4,000,000, 3 x streams)).")
     Long events;
 
     @Option(names = "--warm-up-events", description = "Each throughput run's job first reads this many events, "
@@ -241,7 +241,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
         }
         if (modes.contains("throughput")) {
-            long count = events != null ? events : Math.max(2_000_000L, 3 * n);
+            long count = events != null ? events : Math.max(4_000_000L, 3 * n);
             String in = "in-" + n;
             String inputError = null;
             try {
