@@ -10,6 +10,7 @@ import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.state.ForecasterStateSerializer;
+import io.ssmstream.operators.state.PendingEventsSerializer;
 import io.ssmstream.operators.swap.AcceptedModel;
 import io.ssmstream.operators.swap.ActiveModel;
 import io.ssmstream.operators.swap.ModelFetcher;
@@ -54,7 +55,12 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private static final long serialVersionUID = 1L;
 
     public static final String FORECASTER_STATE = "ssm-forecaster";
-    public static final String PENDING_STATE = "pending-events-v2";
+    public static final String PENDING_STATE = "pending-events-v3";
+    /**
+     * The ordering buffer as the job's earlier versions kept it (a POJO); read only to carry a restored state's
+     * waiting events over into {@link #PENDING_STATE}, at the stream's next timer.
+     */
+    public static final String LEGACY_PENDING_STATE = "pending-events-v2";
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
     /** Broadcast state: model name to the update this forecaster accepted last. */
     public static final MapStateDescriptor<String, AcceptedModel> ACCEPTED_MODEL_STATE = new MapStateDescriptor<>(
@@ -75,6 +81,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private transient ActiveModel active;
     private transient ValueState<ForecasterState> forecasterState;
     private transient ValueState<PendingEvents> pending;
+    private transient ValueState<PendingEvents> legacyPending;
     private transient ForecastMetrics metrics;
 
     /**
@@ -128,7 +135,9 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
         pending = getRuntimeContext().getState(
-                new ValueStateDescriptor<>(PENDING_STATE, TypeInformation.of(PendingEvents.class)));
+                new ValueStateDescriptor<>(PENDING_STATE, PendingEventsSerializer.INSTANCE));
+        legacyPending = getRuntimeContext().getState(
+                new ValueStateDescriptor<>(LEGACY_PENDING_STATE, TypeInformation.of(PendingEvents.class)));
     }
 
     /** Compiles the model's kernels before the first event (see {@link StreamForecaster#warmUp}). */
@@ -190,7 +199,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
      * The stream's state is first made the current model's (rebuilt from its input window after a swap).
      */
     private void applyReleased(OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
-        PendingEvents waiting = pending.value();
+        PendingEvents waiting = waitingWithLegacy();
         if (waiting == null) {
             return;
         }
@@ -226,7 +235,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     }
 
     private void expireIfIdle(long timestamp, OnTimerContext ctx) throws Exception {
-        PendingEvents waiting = pending.value();
+        PendingEvents waiting = waitingWithLegacy();
         if (waiting == null) {
             return;
         }
@@ -241,5 +250,27 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         }
         forecasterState.clear();
         pending.clear();
+    }
+
+    /**
+     * The stream's waiting events, with those of a state restored from an earlier version of the job moved over
+     * from {@link #LEGACY_PENDING_STATE} (a restored stream has timers for them, so its next timer gets here
+     * before they are due; a time already waiting in both keeps the one that arrived first, the legacy one).
+     */
+    private PendingEvents waitingWithLegacy() throws Exception {
+        PendingEvents waiting = pending.value();
+        PendingEvents legacy = legacyPending.value();
+        if (legacy == null) {
+            return waiting;
+        }
+        if (waiting != null) {
+            for (int i = 0; i < waiting.count(); i++) {
+                legacy.insert(waiting.ts(i), waiting.values(i));
+            }
+            legacy.lastSeenMillis = Math.max(legacy.lastSeenMillis, waiting.lastSeenMillis);
+        }
+        legacyPending.clear();
+        pending.update(legacy);
+        return legacy;
     }
 }

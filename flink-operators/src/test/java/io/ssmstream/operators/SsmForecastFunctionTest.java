@@ -2,6 +2,7 @@ package io.ssmstream.operators;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.connectors.event.DeadLetter;
@@ -22,7 +23,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -87,6 +93,33 @@ class SsmForecastFunctionTest {
             assertEquals(ARTIFACT.version(), a.get(0).modelVersion);
             h.processWatermark(5000);
             assertEquals(4, h.extractOutputValues().size());
+        }
+    }
+
+    @Test
+    void eventsWaitingInAStateOfTheEarlierVersionAreAppliedWithTheNewOnes() throws Exception {
+        try (var h = harness()) {
+            // What a job before "pending-events-v3" left in a savepoint for stream a: two waiting events.
+            var backend = h.getOperator().getKeyedStateBackend();
+            backend.setCurrentKey("a");
+            ValueState<PendingEvents> legacy = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                    VoidNamespaceSerializer.INSTANCE, new ValueStateDescriptor<>(
+                            SsmForecastFunction.LEGACY_PENDING_STATE, TypeInformation.of(PendingEvents.class)));
+            PendingEvents old = new PendingEvents();
+            old.ts = new long[] {1000, 3000};
+            old.values = new float[][] {{10}, {30}};
+            legacy.update(old);
+            h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
+            h.processElement(ForecasterHarness.event("a", 3000, 99), 3000);
+            h.processWatermark(10_000);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertEquals(List.of(1000L, 2000L, 3000L), out.stream().map(r -> r.ts).toList());
+            List<float[]> expected = expectedForecasts(new long[] {1000, 2000, 3000}, new float[] {10, 20, 30});
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(expected.get(i), out.get(i).forecast, "event " + i);
+            }
+            backend.setCurrentKey("a");
+            assertNull(legacy.value(), "the earlier version's state is cleared once moved");
         }
     }
 

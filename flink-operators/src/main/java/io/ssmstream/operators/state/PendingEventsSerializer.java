@@ -1,0 +1,131 @@
+package io.ssmstream.operators.state;
+
+import io.ssmstream.operators.PendingEvents;
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Flink serializer of a stream's {@link PendingEvents}: only the waiting events, not the buffer's spare slots,
+ * which on RocksDB would be written and read back with every arriving event (a third fewer events/s, measured).
+ * Layout, version 1: {@code lastSeenMillis} (long), {@code count} (int), then per event its time (long), its
+ * number of values (int) and the values (floats). A read buffer gets one spare slot, for the event that
+ * usually follows a read.
+ */
+public final class PendingEventsSerializer extends TypeSerializer<PendingEvents> {
+    private static final long serialVersionUID = 1L;
+    public static final PendingEventsSerializer INSTANCE = new PendingEventsSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<PendingEvents> duplicate() {
+        return this;
+    }
+
+    @Override
+    public PendingEvents createInstance() {
+        return new PendingEvents();
+    }
+
+    /** A deep copy (the heap backend copies a value that a running snapshot still reads before it changes). */
+    @Override
+    public PendingEvents copy(PendingEvents from) {
+        int n = from.count();
+        PendingEvents copy = PendingEvents.withCapacity(n + 1);
+        copy.lastSeenMillis = from.lastSeenMillis;
+        for (int i = 0; i < n; i++) {
+            copy.insert(from.ts(i), from.values(i).clone());
+        }
+        return copy;
+    }
+
+    @Override
+    public PendingEvents copy(PendingEvents from, PendingEvents reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(PendingEvents record, DataOutputView target) throws IOException {
+        int n = record.count();
+        target.writeLong(record.lastSeenMillis);
+        target.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            float[] values = record.values(i);
+            target.writeLong(record.ts(i));
+            target.writeInt(values.length);
+            for (float v : values) {
+                target.writeFloat(v);
+            }
+        }
+    }
+
+    @Override
+    public PendingEvents deserialize(DataInputView source) throws IOException {
+        long lastSeenMillis = source.readLong();
+        int n = source.readInt();
+        if (n < 0) {
+            throw new IOException("corrupt pending events: count " + n);
+        }
+        PendingEvents events = PendingEvents.withCapacity(n + 1);
+        events.lastSeenMillis = lastSeenMillis;
+        for (int i = 0; i < n; i++) {
+            long ts = source.readLong();
+            int length = source.readInt();
+            if (length < 0) {
+                throw new IOException("corrupt pending events: event " + i + " has " + length + " values");
+            }
+            float[] values = new float[length];
+            for (int k = 0; k < length; k++) {
+                values[k] = source.readFloat();
+            }
+            if (!events.insert(ts, values)) {
+                throw new IOException("corrupt pending events: time " + ts + " twice");
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public PendingEvents deserialize(PendingEvents reuse, DataInputView source) throws IOException {
+        return deserialize(source);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof PendingEventsSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return PendingEventsSerializer.class.hashCode();
+    }
+
+    @Override
+    public TypeSerializerSnapshot<PendingEvents> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Version 1 of the layout above; a later layout gets a new snapshot version that reads this one. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<PendingEvents> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}
