@@ -82,6 +82,21 @@ class PendingEventsSerializerTest {
     }
 
     @Test
+    void eventsOutOfTimeOrderAreAClearError() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeLong(0);
+        out.writeInt(2);
+        for (long ts : new long[] {20, 10}) {
+            out.writeLong(ts);
+            out.writeInt(1);
+            out.writeFloat(1f);
+        }
+        IOException e = assertThrows(IOException.class,
+                () -> SERIALIZER.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())));
+        assertTrue(e.getMessage().contains("event 1 at time 10 after 20"), e.getMessage());
+    }
+
+    @Test
     void itsSnapshotRestoresACompatibleSerializer() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, SERIALIZER.snapshotConfiguration());
