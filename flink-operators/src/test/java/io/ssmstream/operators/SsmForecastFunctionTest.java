@@ -22,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -72,6 +73,16 @@ class SsmForecastFunctionTest {
         return out;
     }
 
+    /** {@code out} is one stream's events {@code ts}, {@code values} applied in this order from a new state. */
+    private static void assertAppliedInOrder(List<ForecastRecord> out, long[] ts, float[] values) {
+        assertEquals(Arrays.stream(ts).boxed().toList(), out.stream().map(r -> r.ts).toList());
+        List<float[]> expected = expectedForecasts(ts, values);
+        for (int i = 0; i < ts.length; i++) {
+            assertArrayEquals(expected.get(i), out.get(i).forecast, "event " + i);
+            assertEquals(i + 1, out.get(i).events, "event " + i);
+        }
+    }
+
     @Test
     void outOfOrderEventsAreAppliedInEventTimeOrderOnceTheWatermarkPasses() throws Exception {
         try (var h = harness()) {
@@ -112,12 +123,7 @@ class SsmForecastFunctionTest {
             h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
             h.processElement(ForecasterHarness.event("a", 3000, 99), 3000);
             h.processWatermark(10_000);
-            List<ForecastRecord> out = h.extractOutputValues();
-            assertEquals(List.of(1000L, 2000L, 3000L), out.stream().map(r -> r.ts).toList());
-            List<float[]> expected = expectedForecasts(new long[] {1000, 2000, 3000}, new float[] {10, 20, 30});
-            for (int i = 0; i < 3; i++) {
-                assertArrayEquals(expected.get(i), out.get(i).forecast, "event " + i);
-            }
+            assertAppliedInOrder(h.extractOutputValues(), new long[] {1000, 2000, 3000}, new float[] {10, 20, 30});
             backend.setCurrentKey("a");
             assertNull(legacy.value(), "the earlier version's state is cleared once moved");
         }
@@ -143,13 +149,7 @@ class SsmForecastFunctionTest {
             h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
             h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
             h.processWatermark(10_000);
-            List<ForecastRecord> out = h.extractOutputValues();
-            assertEquals(List.of(1000L, 2000L, 3000L), out.stream().map(r -> r.ts).toList());
-            List<float[]> expected = expectedForecasts(new long[] {1000, 2000, 3000}, new float[] {10, 20, 30});
-            for (int i = 0; i < 3; i++) {
-                assertArrayEquals(expected.get(i), out.get(i).forecast);
-                assertEquals(i + 1, out.get(i).events);
-            }
+            assertAppliedInOrder(h.extractOutputValues(), new long[] {1000, 2000, 3000}, new float[] {10, 20, 30});
             assertEquals(0, h.numEventTimeTimers());
         }
     }
