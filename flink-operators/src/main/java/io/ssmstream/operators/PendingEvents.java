@@ -37,12 +37,16 @@ public class PendingEvents {
         values = new float[0][];
     }
 
-    /** An empty buffer with room for {@code capacity} events before it grows. */
-    public static PendingEvents withCapacity(int capacity) {
+    /**
+     * A buffer over arrays filled by the caller: the first {@code count} slots hold the events, in strictly
+     * increasing time; the slots after them are spare (null values).
+     */
+    public static PendingEvents of(long lastSeenMillis, long[] ts, float[][] values, int count) {
         PendingEvents events = new PendingEvents();
-        events.ts = new long[capacity];
-        events.values = new float[capacity][];
-        events.unused = capacity;
+        events.lastSeenMillis = lastSeenMillis;
+        events.ts = ts;
+        events.values = values;
+        events.unused = ts.length - count;
         return events;
     }
 

@@ -2,6 +2,7 @@ package io.ssmstream.operators.state;
 
 import io.ssmstream.operators.PendingEvents;
 import java.io.IOException;
+import java.util.Arrays;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -38,12 +39,11 @@ public final class PendingEventsSerializer extends TypeSerializer<PendingEvents>
     @Override
     public PendingEvents copy(PendingEvents from) {
         int n = from.count();
-        PendingEvents copy = PendingEvents.withCapacity(n + 1);
-        copy.lastSeenMillis = from.lastSeenMillis;
+        float[][] values = new float[n + 1][];
         for (int i = 0; i < n; i++) {
-            copy.insert(from.ts(i), from.values(i).clone());
+            values[i] = from.values(i).clone();
         }
-        return copy;
+        return PendingEvents.of(from.lastSeenMillis, Arrays.copyOf(from.ts, n + 1), values, n);
     }
 
     @Override
@@ -79,26 +79,23 @@ public final class PendingEventsSerializer extends TypeSerializer<PendingEvents>
         if (n < 0) {
             throw new IOException("corrupt pending events: count " + n);
         }
-        PendingEvents events = PendingEvents.withCapacity(n + 1);
-        events.lastSeenMillis = lastSeenMillis;
+        long[] ts = new long[n + 1];
+        float[][] values = new float[n + 1][];
         long previous = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
-            long ts = source.readLong();
+            ts[i] = source.readLong();
             int length = source.readInt();
-            if (ts <= previous || length < 0) {
-                throw new IOException("corrupt pending events: event " + i + " at time " + ts + " after " + previous
-                        + ", with " + length + " values");
+            if (ts[i] <= previous || length < 0) {
+                throw new IOException("corrupt pending events: event " + i + " at time " + ts[i] + " after "
+                        + previous + ", with " + length + " values");
             }
-            float[] values = new float[length];
+            values[i] = new float[length];
             for (int k = 0; k < length; k++) {
-                values[k] = source.readFloat();
+                values[i][k] = source.readFloat();
             }
-            events.ts[i] = ts;
-            events.values[i] = values;
-            previous = ts;
+            previous = ts[i];
         }
-        events.unused = 1;
-        return events;
+        return PendingEvents.of(lastSeenMillis, ts, values, n);
     }
 
     @Override
