@@ -4,6 +4,7 @@ import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.SensorEvent;
 import java.util.List;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
@@ -18,12 +19,17 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * become the forecaster's watermark as soon as the events' input went idle (an input topic without data for the
  * idle-partition timeout, e.g. a job started before its producers), and every event after that would be late.
  * Here the update input counts as idle from the start, and its watermarks and status changes are ignored.
+ *
+ * <p>When it opens, it moves events that an earlier version of the job left waiting in keyed state (restored
+ * from its savepoint) into the forecaster's buffer ({@link EarlierWaitingStates}).
  */
 public final class ForecasterOperator
         extends CoBroadcastWithKeyedOperator<String, SensorEvent, ModelUpdate, ForecastRecord> {
     private static final long serialVersionUID = 1L;
     /** {@code processWatermarkStatus}'s index of the model-update input. */
     private static final int UPDATES_INPUT = 1;
+    /** The timer service of the function's timers, as {@link CoBroadcastWithKeyedOperator} names it. */
+    private static final String USER_TIMERS = "user-timers";
 
     public ForecasterOperator(SsmForecastFunction function) {
         super(function, List.of(SsmForecastFunction.ACCEPTED_MODEL_STATE));
@@ -33,6 +39,9 @@ public final class ForecasterOperator
     public void open() throws Exception {
         super.open();
         super.processWatermarkStatus(WatermarkStatus.IDLE, UPDATES_INPUT);
+        EarlierWaitingStates.moveInto(getKeyedStateBackend(),
+                getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this),
+                (SsmForecastFunction) userFunction);
     }
 
     @Override

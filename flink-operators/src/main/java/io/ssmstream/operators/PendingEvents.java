@@ -4,20 +4,19 @@ import java.util.Arrays;
 
 /**
  * One stream's events that wait for the watermark, in event-time order, and when the stream last received one.
- * Kept as one value per stream so that an arriving event costs one state read and one write, and the events a
- * watermark releases are applied together (one timer, one read of the SSM state per release instead of per
- * event).
+ * The events a watermark releases are applied together (one timer, one read of the SSM state per release instead
+ * of per event). {@link WaitingStreams} holds one per stream with events waiting.
  *
  * <p>The arrays have room to spare ({@link #unused} slots at their end), doubled when full, so that an arriving
  * event is written in place instead of copying the whole buffer into new arrays (about 0.6 µs of CPU per event
- * in the pipeline benchmark). The job keeps it in state with
- * {@link io.ssmstream.operators.state.PendingEventsSerializer}, which writes the events alone. It is also a Flink
- * POJO (public fields, a no-arg constructor): the job's first versions kept it as one in state
- * {@code pending-events-v2}, without {@code unused}; Flink's POJO schema evolution reads such a state back with
- * {@code unused = 0}, i.e. every slot an event, which is what it was then.
+ * in the pipeline benchmark). Checkpoints write it with {@link io.ssmstream.operators.state.PendingEventsSerializer},
+ * which writes the events alone. It is also a Flink POJO (public fields, a no-arg constructor): the job's first
+ * versions kept it as one in keyed state {@code pending-events-v2}, without {@code unused}; Flink's POJO schema
+ * evolution reads such a state back with {@code unused = 0}, i.e. every slot an event, which is what it was then
+ * (see {@link EarlierWaitingStates}).
  *
  * <p>Only the time and the values are kept: an event that waits here is past the late check, and the stream
- * id is the Flink key.
+ * id is known to whoever holds the buffer.
  */
 public class PendingEvents {
     /** Below this the arrays grow to this many slots at once. */

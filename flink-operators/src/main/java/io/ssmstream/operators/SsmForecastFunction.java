@@ -10,13 +10,13 @@ import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.state.ForecasterStateSerializer;
-import io.ssmstream.operators.state.PendingEventsSerializer;
 import io.ssmstream.operators.swap.AcceptedModel;
 import io.ssmstream.operators.swap.ActiveModel;
 import io.ssmstream.operators.swap.ModelFetcher;
 import io.ssmstream.operators.swap.SwapMetrics;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.time.Duration;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -25,6 +25,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -37,14 +38,16 @@ import org.slf4j.LoggerFactory;
  * The per-stream forecaster: keeps one SSM state per stream id in Flink keyed state and applies the stream's
  * events in event-time order; takes model updates from a broadcast input.
  * <ul>
- *   <li>Ordering: an event waits in {@link #PENDING_STATE} until the watermark passes its time, so events that
- *       arrive out of order within the watermark's bounded out-of-orderness are applied in time order. A stream
- *       has one event-time timer, at its earliest waiting event; when it fires, every waiting event the
- *       watermark has passed is applied, in time order, and the timer moves to the next waiting event.</li>
+ *   <li>Ordering: an event waits in memory ({@link WaitingStreams}, checkpointed into operator state) until the
+ *       watermark passes its time, so events that arrive out of order within the watermark's bounded
+ *       out-of-orderness are applied in time order. A stream has one event-time timer, at its earliest waiting
+ *       event; when it fires, every waiting event the watermark has passed is applied, in time order, and the
+ *       timer moves to the next waiting event.</li>
  *   <li>Late events (at or behind the watermark when they arrive) go to {@link #DEAD_LETTERS} as {@code late}.</li>
  *   <li>Duplicates (same stream, same time) keep the first; the rest are counted and dropped.</li>
  *   <li>Idle streams: a processing-time timer clears all of a stream's state after {@code idleTtl} without
- *       events, so millions of short-lived keys do not grow state forever.</li>
+ *       events, so millions of short-lived keys do not grow state forever. The time of the stream's last
+ *       arrival is kept in {@link #LAST_ACTIVE_STATE} when its events are applied.</li>
  *   <li>Model updates: see {@link ActiveModel} for the switch point and how stream states follow. The accepted
  *       update and the model's bytes are kept in {@link #ACCEPTED_MODEL_STATE} (broadcast state), so a job
  *       restored from a checkpoint runs the model it had switched to, whatever its {@code --model} says.</li>
@@ -55,12 +58,10 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private static final long serialVersionUID = 1L;
 
     public static final String FORECASTER_STATE = "ssm-forecaster";
-    public static final String PENDING_STATE = "pending-events-v3";
-    /**
-     * The ordering buffer as the job's earlier versions kept it (a POJO); read only to carry a restored state's
-     * waiting events over into {@link #PENDING_STATE}, at the stream's next timer.
-     */
-    public static final String LEGACY_PENDING_STATE = "pending-events-v2";
+    /** Processing time (epoch ms) of the stream's last arrival among the events applied so far. */
+    public static final String LAST_ACTIVE_STATE = "last-active";
+    /** Operator state of the events waiting for the watermark (see {@link WaitingStreams}). */
+    public static final String WAITING_STATE = WaitingStreams.STATE;
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
     /** Broadcast state: model name to the update this forecaster accepted last. */
     public static final MapStateDescriptor<String, AcceptedModel> ACCEPTED_MODEL_STATE = new MapStateDescriptor<>(
@@ -79,9 +80,9 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
 
     private transient AcceptedModel restored;
     private transient ActiveModel active;
+    private transient WaitingStreams waiting;
     private transient ValueState<ForecasterState> forecasterState;
-    private transient ValueState<PendingEvents> pending;
-    private transient ValueState<PendingEvents> legacyPending;
+    private transient ValueState<Long> lastActive;
     private transient ForecastMetrics metrics;
 
     /**
@@ -111,15 +112,24 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         this(model, idleTtl, anomalyThreshold, SwapSettings.defaults());
     }
 
-    /** Before {@link #open}: picks up the model accepted before a restore, if any. */
+    /**
+     * Before {@link #open}: picks up the model accepted before a restore, if any, and the events that were
+     * waiting for the watermark in this subtask's key groups.
+     */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         restored = context.getOperatorStateStore().getBroadcastState(ACCEPTED_MODEL_STATE).get(swap.modelName());
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        waiting = WaitingStreams.restore(context.getOperatorStateStore(),
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(task.getMaxNumberOfParallelSubtasks(),
+                        task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask()),
+                task.getMaxNumberOfParallelSubtasks());
     }
 
+    /** The accepted model is in Flink's broadcast state, the streams in keyed state; the waiting events here. */
     @Override
-    public void snapshotState(FunctionSnapshotContext context) {
-        // Nothing of its own: the accepted model is in Flink's broadcast state, the streams in keyed state.
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        waiting.snapshot();
     }
 
     @Override
@@ -134,10 +144,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         warmUpKernels();
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
-        pending = getRuntimeContext().getState(
-                new ValueStateDescriptor<>(PENDING_STATE, PendingEventsSerializer.INSTANCE));
-        legacyPending = getRuntimeContext().getState(
-                new ValueStateDescriptor<>(LEGACY_PENDING_STATE, TypeInformation.of(PendingEvents.class)));
+        lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_ACTIVE_STATE, Types.LONG));
     }
 
     /** Compiles the model's kernels before the first event (see {@link StreamForecaster#warmUp}). */
@@ -167,22 +174,23 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             ctx.output(DEAD_LETTERS, DeadLetter.late(event, watermark));
             return;
         }
-        PendingEvents waiting = pending.value();
-        long now = ctx.timerService().currentProcessingTime();
-        if (waiting == null) {
-            waiting = new PendingEvents();
-            ctx.timerService().registerProcessingTimeTimer(now + idleTtlMillis);
-        }
-        if (!waiting.insert(event.ts, event.values)) {
-            metrics.duplicate();
-            return;
-        }
-        if (waiting.earliest() == event.ts) {
+        switch (waiting.insert(ctx.getCurrentKey(), event.ts, event.values,
+                ctx.timerService().currentProcessingTime())) {
+            case DUPLICATE -> metrics.duplicate();
             // The stream's timer stands at its earliest waiting event: this one is now the earliest.
-            ctx.timerService().registerEventTimeTimer(event.ts);
+            case EARLIEST -> ctx.timerService().registerEventTimeTimer(event.ts);
+            case BEHIND -> { }
         }
-        waiting.lastSeenMillis = now;
-        pending.update(waiting);
+    }
+
+    /**
+     * Moves waiting events kept by an earlier version of the job in keyed state (restored from its savepoint)
+     * into the in-memory buffer; the keyed state backend's current key is {@code stream}.
+     */
+    void adoptEarlierVersionsWaiting(String stream, PendingEvents events) throws Exception {
+        waiting.adopt(stream, events);
+        Long last = lastActive.value();
+        lastActive.update(last == null ? events.lastSeenMillis : Math.max(last, events.lastSeenMillis));
     }
 
     @Override
@@ -199,30 +207,34 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
      * The stream's state is first made the current model's (rebuilt from its input window after a swap).
      */
     private void applyReleased(OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
-        PendingEvents waiting = waitingWithLegacy();
-        if (waiting == null) {
+        String stream = ctx.getCurrentKey();
+        PendingEvents events = waiting.of(stream);
+        if (events == null) {
             return;
         }
-        int released = waiting.countUpTo(ctx.timerService().currentWatermark());
+        int released = events.countUpTo(ctx.timerService().currentWatermark());
         if (released == 0) {
             return; // a timer left at an earlier "earliest" whose events were applied with a previous release
         }
         ForecasterState stored = forecasterState.value();
         if (stored == null) {
             metrics.streamAdded();
+            ctx.timerService().registerProcessingTimeTimer(
+                    ctx.timerService().currentProcessingTime() + idleTtlMillis);
         }
         ForecasterState state = active.stateFor(stored);
         StreamForecaster forecaster = active.forecaster();
-        String stream = ctx.getCurrentKey();
         for (int i = 0; i < released; i++) {
-            out.collect(apply(forecaster, state, stream, waiting.ts(i), waiting.values(i)));
+            out.collect(apply(forecaster, state, stream, events.ts(i), events.values(i)));
         }
         forecasterState.update(state);
-        waiting.removeFirst(released);
-        if (waiting.count() > 0) {
-            ctx.timerService().registerEventTimeTimer(waiting.earliest());
+        lastActive.update(events.lastSeenMillis);
+        events.removeFirst(released);
+        if (events.count() > 0) {
+            ctx.timerService().registerEventTimeTimer(events.earliest());
+        } else {
+            waiting.remove(stream);
         }
-        pending.update(waiting);
     }
 
     private ForecastRecord apply(StreamForecaster forecaster, ForecasterState state, String stream, long ts,
@@ -235,42 +247,18 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     }
 
     private void expireIfIdle(long timestamp, OnTimerContext ctx) throws Exception {
-        PendingEvents waiting = waitingWithLegacy();
-        if (waiting == null) {
-            return;
-        }
-        long deadline = waiting.lastSeenMillis + idleTtlMillis;
-        if (timestamp < deadline || waiting.count() > 0) {
+        PendingEvents events = waiting.of(ctx.getCurrentKey());
+        Long last = events != null ? Long.valueOf(events.lastSeenMillis) : lastActive.value();
+        if (last != null && (timestamp < last + idleTtlMillis || events != null)) {
             // Events came since this timer was set, or some still wait for the watermark: look again later.
-            ctx.timerService().registerProcessingTimeTimer(Math.max(deadline, timestamp + idleTtlMillis / 2 + 1));
+            ctx.timerService().registerProcessingTimeTimer(
+                    Math.max(last + idleTtlMillis, timestamp + idleTtlMillis / 2 + 1));
             return;
         }
         if (forecasterState.value() != null) {
             metrics.streamExpired();
         }
         forecasterState.clear();
-        pending.clear();
-    }
-
-    /**
-     * The stream's waiting events, with those of a state restored from an earlier version of the job moved over
-     * from {@link #LEGACY_PENDING_STATE} (a restored stream has timers for them, so its next timer gets here
-     * before they are due; a time already waiting in both keeps the one that arrived first, the legacy one).
-     */
-    private PendingEvents waitingWithLegacy() throws Exception {
-        PendingEvents waiting = pending.value();
-        PendingEvents legacy = legacyPending.value();
-        if (legacy == null) {
-            return waiting;
-        }
-        if (waiting != null) {
-            for (int i = 0; i < waiting.count(); i++) {
-                legacy.insert(waiting.ts(i), waiting.values(i));
-            }
-            legacy.lastSeenMillis = Math.max(legacy.lastSeenMillis, waiting.lastSeenMillis);
-        }
-        legacyPending.clear();
-        pending.update(legacy);
-        return legacy;
+        lastActive.clear();
     }
 }

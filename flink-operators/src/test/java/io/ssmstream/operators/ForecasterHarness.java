@@ -25,9 +25,16 @@ final class ForecasterHarness {
      */
     static KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord> open(
             ModelArtifact model, SwapSettings swap, OperatorSubtaskState restore) throws Exception {
+        return open(model, swap, restore, 1, 1, 0);
+    }
+
+    /** As above, as subtask {@code subtask} of {@code parallelism}, with {@code maxParallelism} key groups. */
+    static KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord> open(
+            ModelArtifact model, SwapSettings swap, OperatorSubtaskState restore, int maxParallelism,
+            int parallelism, int subtask) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord>(
                 new ForecasterOperator(new SsmForecastFunction(model, TTL, 0.99, swap)),
-                e -> e.stream, Types.STRING, 1, 1, 0);
+                e -> e.stream, Types.STRING, maxParallelism, parallelism, subtask);
         if (restore != null) {
             h.initializeState(restore);
         }

@@ -2,7 +2,6 @@ package io.ssmstream.operators;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.connectors.event.DeadLetter;
@@ -27,11 +26,14 @@ import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import io.ssmstream.operators.state.PendingEventsSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -108,25 +110,67 @@ class SsmForecastFunctionTest {
     }
 
     @Test
-    void eventsWaitingInAStateOfTheEarlierVersionAreAppliedWithTheNewOnes() throws Exception {
+    void eventsAnEarlierVersionLeftWaitingInKeyedStateAreAppliedWithTheNewOnes() throws Exception {
+        OperatorSubtaskState savepoint;
         try (var h = harness()) {
-            // What a job before "pending-events-v3" left in a savepoint for stream a: two waiting events.
+            // What earlier versions of the job left in a savepoint for stream a: waiting events in keyed state,
+            // one at a time the other had too (the POJO state's, older, is kept).
             var backend = h.getOperator().getKeyedStateBackend();
             backend.setCurrentKey("a");
-            ValueState<PendingEvents> legacy = backend.getPartitionedState(VoidNamespace.INSTANCE,
-                    VoidNamespaceSerializer.INSTANCE, new ValueStateDescriptor<>(
-                            SsmForecastFunction.LEGACY_PENDING_STATE, TypeInformation.of(PendingEvents.class)));
-            PendingEvents old = new PendingEvents();
-            old.ts = new long[] {1000, 3000};
-            old.values = new float[][] {{10}, {30}};
-            legacy.update(old);
-            h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
-            h.processElement(ForecasterHarness.event("a", 3000, 99), 3000);
-            h.processWatermark(10_000);
-            assertAppliedInOrder(h.extractOutputValues(), new long[] {1000, 2000, 3000}, new float[] {10, 20, 30});
-            backend.setCurrentKey("a");
-            assertNull(legacy.value(), "the earlier version's state is cleared once moved");
+            earlierState(backend, new ValueStateDescriptor<>(EarlierWaitingStates.POJO_STATE,
+                    TypeInformation.of(PendingEvents.class))).update(pending(new long[] {1000, 3000}, 10, 30));
+            earlierState(backend, new ValueStateDescriptor<>(EarlierWaitingStates.SERIALIZED_STATE,
+                    PendingEventsSerializer.INSTANCE)).update(pending(new long[] {3000, 4000}, 99, 40));
+            savepoint = h.snapshot(1, 1);
         }
+        try (var h = harness(savepoint)) {
+            h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
+            h.processWatermark(10_000);
+            assertAppliedInOrder(h.extractOutputValues(), new long[] {1000, 2000, 3000, 4000},
+                    new float[] {10, 20, 30, 40});
+            assertEquals(2, ForecasterHarness.numKeyedStateEntries(h),
+                    "the SSM state and the last arrival; the earlier versions' states are cleared");
+            assertEquals(0, h.numEventTimeTimers());
+        }
+    }
+
+    private static ValueState<PendingEvents> earlierState(KeyedStateBackend<?> backend,
+            ValueStateDescriptor<PendingEvents> descriptor) throws Exception {
+        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+    }
+
+    /** A buffer of events at {@code ts} with one value each, {@code first} then {@code second}. */
+    private static PendingEvents pending(long[] ts, float first, float second) {
+        PendingEvents events = new PendingEvents();
+        events.insert(ts[0], new float[] {first});
+        events.insert(ts[1], new float[] {second});
+        return events;
+    }
+
+    @Test
+    void waitingEventsFollowTheirStreamsWhenTheJobIsRescaled() throws Exception {
+        int maxParallelism = 128;
+        List<String> streams = List.of("a", "b", "c", "d", "e", "f", "g", "h");
+        OperatorSubtaskState snapshot;
+        try (var h = ForecasterHarness.open(ARTIFACT, SwapSettings.defaults(), null, maxParallelism, 1, 0)) {
+            for (String stream : streams) {
+                h.processElement(ForecasterHarness.event(stream, 1000, 10), 1000);
+            }
+            snapshot = h.snapshot(1, 1);
+        }
+        List<String> applied = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState part = AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    snapshot, maxParallelism, 1, 2, subtask);
+            try (var h = ForecasterHarness.open(ARTIFACT, SwapSettings.defaults(), part, maxParallelism, 2,
+                    subtask)) {
+                h.processWatermark(2000);
+                List<String> here = h.extractOutputValues().stream().map(r -> r.stream).toList();
+                assertTrue(!here.isEmpty() && here.size() < streams.size(), "each subtask has some streams: " + here);
+                applied.addAll(here);
+            }
+        }
+        assertEquals(streams, applied.stream().sorted().toList(), "every waiting event applied once");
     }
 
     @Test
