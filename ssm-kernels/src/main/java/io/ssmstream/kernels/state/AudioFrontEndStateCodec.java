@@ -43,9 +43,7 @@ public final class AudioFrontEndStateCodec {
         out.writeInt(state.capacity());
         float[] pending = state.pendingSamples();
         out.writeInt(pending.length);
-        for (float v : pending) {
-            out.writeFloat(v);
-        }
+        FloatBlocks.write(out, pending, 0, pending.length);
     }
 
     /**
@@ -82,9 +80,7 @@ public final class AudioFrontEndStateCodec {
                     + " pending samples in a window of " + capacity);
         }
         float[] buffer = new float[capacity];
-        for (int i = 0; i < filled; i++) {
-            buffer[i] = in.readFloat();
-        }
+        FloatBlocks.readFully(in, buffer, 0, filled);
         return new AudioFrontEndState(rate, origin, samples, frames, buffer, filled);
     }
 

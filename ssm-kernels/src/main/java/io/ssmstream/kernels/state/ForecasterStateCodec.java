@@ -6,6 +6,9 @@ import io.ssmstream.kernels.stream.InputWindow;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Versioned byte format of a {@link ForecasterState}; Flink's state serializer delegates here. Writes the
@@ -29,6 +32,7 @@ public final class ForecasterStateCodec {
     public static final int MAGIC = 0x53534D46;
     public static final byte CURRENT_VERSION = 2;
     private static final int MAX_ARRAY = 1 << 24;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private ForecasterStateCodec() {
     }
@@ -38,9 +42,8 @@ public final class ForecasterStateCodec {
         out.writeByte(CURRENT_VERSION);
         out.writeLong(state.lastTsMicros());
         writeFloats(out, state.forecastMean());
-        for (float v : state.forecastStd()) {
-            out.writeFloat(v);
-        }
+        float[] std = state.forecastStd();
+        FloatBlocks.write(out, std, 0, std.length);
         writeFloats(out, state.scorerState());
         out.writeBoolean(state.modelVersion() != null);
         if (state.modelVersion() != null) {
@@ -70,9 +73,7 @@ public final class ForecasterStateCodec {
         long last = in.readLong();
         float[] mean = readFloats(in);
         float[] std = new float[mean.length];
-        for (int i = 0; i < std.length; i++) {
-            std[i] = in.readFloat();
-        }
+        FloatBlocks.readFully(in, std, 0, std.length);
         float[] scorer = readFloats(in);
         String modelVersion = null;
         InputWindow window = InputWindow.NONE;
@@ -88,12 +89,12 @@ public final class ForecasterStateCodec {
         out.writeInt(window.capacity());
         out.writeInt(window.size());
         float[] values = new float[window.dInput()];
+        byte[] event = new byte[eventBytes(window.dInput())];
         for (int i = 0; i < window.size(); i++) {
-            out.writeLong(window.tsMicros(i));
+            LONGS.set(event, 0, window.tsMicros(i));
             window.values(i, values);
-            for (float v : values) {
-                out.writeFloat(v);
-            }
+            FloatBlocks.encode(values, 0, values.length, event, Long.BYTES);
+            out.write(event);
         }
     }
 
@@ -109,21 +110,23 @@ public final class ForecasterStateCodec {
         }
         InputWindow window = new InputWindow(capacity, dInput);
         float[] values = new float[dInput];
+        byte[] event = new byte[eventBytes(dInput)];
         for (int i = 0; i < size; i++) {
-            long ts = in.readLong();
-            for (int j = 0; j < dInput; j++) {
-                values[j] = in.readFloat();
-            }
-            window.add(ts, values);
+            in.readFully(event);
+            FloatBlocks.decode(event, Long.BYTES, values, 0, dInput);
+            window.add((long) LONGS.get(event, 0), values);
         }
         return window;
     }
 
+    /** One window event on the wire, written in one piece: {@code long ts; dInput × float values}. */
+    private static int eventBytes(int dInput) {
+        return Long.BYTES + dInput * Float.BYTES;
+    }
+
     private static void writeFloats(DataOutput out, float[] a) throws IOException {
         out.writeInt(a.length);
-        for (float v : a) {
-            out.writeFloat(v);
-        }
+        FloatBlocks.write(out, a, 0, a.length);
     }
 
     private static float[] readFloats(DataInput in) throws IOException {
@@ -132,9 +135,7 @@ public final class ForecasterStateCodec {
             throw new StreamStateCodec.StateFormatException("corrupt forecaster state: array length " + n);
         }
         float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readFloat();
-        }
+        FloatBlocks.readFully(in, a, 0, n);
         return a;
     }
 

@@ -38,9 +38,7 @@ public final class StreamStateCodec {
         out.writeInt(layers.length);
         for (float[] layer : layers) {
             out.writeInt(layer.length);
-            for (float v : layer) {
-                out.writeFloat(v);
-            }
+            FloatBlocks.write(out, layer, 0, layer.length);
         }
     }
 
@@ -75,9 +73,7 @@ public final class StreamStateCodec {
                 throw new StateFormatException("corrupt state: layer " + i + " has length " + n);
             }
             float[] layer = new float[n];
-            for (int j = 0; j < n; j++) {
-                layer[j] = in.readFloat();
-            }
+            FloatBlocks.readFully(in, layer, 0, n);
             layers[i] = layer;
         }
         return new StreamState(layers, events);
