@@ -17,7 +17,7 @@ import org.apache.flink.util.Collector;
  * forecast and std of {@code d_input} floats, the same model version string).
  *
  * <p>Unlike {@code SsmForecastFunction} it applies events on arrival: no buffering until the watermark passes
- * them (no pending-events state, no event-time timers) and no idle-stream timer.
+ * them (no buffer of waiting events, no event-time timers) and no idle-stream timer.
  */
 public final class PassThroughFunction extends KeyedProcessFunction<String, SensorEvent, ForecastRecord> {
     private static final long serialVersionUID = 1L;
