@@ -4,7 +4,6 @@ import io.ssmstream.kernels.audio.AudioFrontEndState;
 import io.ssmstream.kernels.state.AudioFrontEndStateCodec;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -14,19 +13,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * frames the bytes: the layout is the versioned {@link AudioFrontEndStateCodec} from ssm-kernels, which reads
  * every older version, so state in old savepoints stays readable without Kryo or Java serialization.
  */
-public final class AudioFrontEndStateSerializer extends TypeSerializer<AudioFrontEndState> {
+public final class AudioFrontEndStateSerializer extends SingletonSerializer<AudioFrontEndState> {
     private static final long serialVersionUID = 1L;
     public static final AudioFrontEndStateSerializer INSTANCE = new AudioFrontEndStateSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<AudioFrontEndState> duplicate() {
-        return this;
-    }
 
     @Override
     public AudioFrontEndState createInstance() {
@@ -39,16 +28,6 @@ public final class AudioFrontEndStateSerializer extends TypeSerializer<AudioFron
     }
 
     @Override
-    public AudioFrontEndState copy(AudioFrontEndState from, AudioFrontEndState reuse) {
-        return from.copy();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(AudioFrontEndState record, DataOutputView target) throws IOException {
         AudioFrontEndStateCodec.write(record, target);
     }
@@ -56,26 +35,6 @@ public final class AudioFrontEndStateSerializer extends TypeSerializer<AudioFron
     @Override
     public AudioFrontEndState deserialize(DataInputView source) throws IOException {
         return AudioFrontEndStateCodec.read(source);
-    }
-
-    @Override
-    public AudioFrontEndState deserialize(AudioFrontEndState reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        AudioFrontEndStateCodec.write(AudioFrontEndStateCodec.read(source), target);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof AudioFrontEndStateSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return AudioFrontEndStateSerializer.class.hashCode();
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.ssmstream.kernels.state.ForecasterStateCodec;
 import io.ssmstream.kernels.stream.ForecasterState;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -14,19 +13,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@link ForecasterStateCodec} from ssm-kernels, which reads every older version, so state in old savepoints
  * stays readable after upgrades without Kryo or Java serialization.
  */
-public final class ForecasterStateSerializer extends TypeSerializer<ForecasterState> {
+public final class ForecasterStateSerializer extends SingletonSerializer<ForecasterState> {
     private static final long serialVersionUID = 1L;
     public static final ForecasterStateSerializer INSTANCE = new ForecasterStateSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<ForecasterState> duplicate() {
-        return this;
-    }
 
     @Override
     public ForecasterState createInstance() {
@@ -39,16 +28,6 @@ public final class ForecasterStateSerializer extends TypeSerializer<ForecasterSt
     }
 
     @Override
-    public ForecasterState copy(ForecasterState from, ForecasterState reuse) {
-        return from.copy();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(ForecasterState record, DataOutputView target) throws IOException {
         ForecasterStateCodec.write(record, target);
     }
@@ -56,26 +35,6 @@ public final class ForecasterStateSerializer extends TypeSerializer<ForecasterSt
     @Override
     public ForecasterState deserialize(DataInputView source) throws IOException {
         return ForecasterStateCodec.read(source);
-    }
-
-    @Override
-    public ForecasterState deserialize(ForecasterState reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        ForecasterStateCodec.write(ForecasterStateCodec.read(source), target);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof ForecasterStateSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return ForecasterStateSerializer.class.hashCode();
     }
 
     @Override

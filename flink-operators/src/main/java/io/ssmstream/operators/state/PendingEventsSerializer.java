@@ -4,7 +4,6 @@ import io.ssmstream.operators.PendingEvents;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -17,19 +16,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * number of values (int) and the values (floats). A read buffer gets one spare slot, for the event that
  * usually follows a read.
  */
-public final class PendingEventsSerializer extends TypeSerializer<PendingEvents> {
+public final class PendingEventsSerializer extends SingletonSerializer<PendingEvents> {
     private static final long serialVersionUID = 1L;
     public static final PendingEventsSerializer INSTANCE = new PendingEventsSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<PendingEvents> duplicate() {
-        return this;
-    }
 
     @Override
     public PendingEvents createInstance() {
@@ -45,16 +34,6 @@ public final class PendingEventsSerializer extends TypeSerializer<PendingEvents>
             values[i] = from.values(i).clone();
         }
         return PendingEvents.of(from.lastSeenMillis, Arrays.copyOf(from.ts, n + 1), values, n);
-    }
-
-    @Override
-    public PendingEvents copy(PendingEvents from, PendingEvents reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -97,26 +76,6 @@ public final class PendingEventsSerializer extends TypeSerializer<PendingEvents>
             previous = ts[i];
         }
         return PendingEvents.of(lastSeenMillis, ts, values, n);
-    }
-
-    @Override
-    public PendingEvents deserialize(PendingEvents reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof PendingEventsSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return PendingEventsSerializer.class.hashCode();
     }
 
     @Override
