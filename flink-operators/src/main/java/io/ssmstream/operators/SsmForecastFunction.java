@@ -16,7 +16,6 @@ import io.ssmstream.operators.swap.ModelFetcher;
 import io.ssmstream.operators.swap.SwapMetrics;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.time.Duration;
-import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -25,7 +24,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -119,11 +117,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         restored = context.getOperatorStateStore().getBroadcastState(ACCEPTED_MODEL_STATE).get(swap.modelName());
-        TaskInfo task = getRuntimeContext().getTaskInfo();
-        waiting = WaitingStreams.restore(context.getOperatorStateStore(),
-                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(task.getMaxNumberOfParallelSubtasks(),
-                        task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask()),
-                task.getMaxNumberOfParallelSubtasks());
+        waiting = WaitingStreams.restore(context.getOperatorStateStore(), getRuntimeContext().getTaskInfo());
     }
 
     /** The accepted model is in Flink's broadcast state, the streams in keyed state; the waiting events here. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
@@ -59,11 +60,13 @@ final class WaitingStreams {
     }
 
     /**
-     * The waiting events checkpointed in {@code store}, those of the streams in {@code keyGroups} (the others
-     * belong to other subtasks after a rescale); none when the job starts afresh.
+     * The waiting events checkpointed in {@code store}, those of the streams in {@code task}'s key groups (the
+     * others belong to other subtasks after a rescale); none when the job starts afresh.
      */
-    static WaitingStreams restore(OperatorStateStore store, KeyGroupRange keyGroups, int maxParallelism)
-            throws Exception {
+    static WaitingStreams restore(OperatorStateStore store, TaskInfo task) throws Exception {
+        int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+        KeyGroupRange keyGroups = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
+                task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
         WaitingStreams waiting = new WaitingStreams(store.getUnionListState(descriptor()));
         for (Tuple2<String, PendingEvents> stream : waiting.checkpointed.get()) {
             if (keyGroups.contains(KeyGroupRangeAssignment.assignToKeyGroup(stream.f0, maxParallelism))) {

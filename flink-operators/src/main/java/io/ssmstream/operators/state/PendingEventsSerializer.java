@@ -13,8 +13,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * It writes the waiting events into checkpoints (operator state {@code waiting-events}) and reads them from
  * keyed state {@code pending-events-v3}, where an earlier version of the job kept them.
  * Layout, version 1: {@code lastSeenMillis} (long), {@code count} (int), then per event its time (long), its
- * number of values (int) and the values (floats). A read buffer gets one spare slot, for the event that
- * usually follows a read.
+ * number of values (int) and the values (floats). A read buffer gets one spare slot, for the stream's next
+ * arriving event.
  */
 public final class PendingEventsSerializer extends SingletonSerializer<PendingEvents> {
     private static final long serialVersionUID = 1L;
@@ -51,7 +51,7 @@ public final class PendingEventsSerializer extends SingletonSerializer<PendingEv
         }
     }
 
-    /** Reads the events straight into the arrays (on RocksDB this runs for every arriving event). */
+    /** Reads the events straight into the arrays. */
     @Override
     public PendingEvents deserialize(DataInputView source) throws IOException {
         long lastSeenMillis = source.readLong();
