@@ -9,13 +9,10 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.InternalTimerService;
 
 /**
  * The keyed states in which earlier versions of the job kept each stream's events waiting for the watermark;
- * a job restored from one of their savepoints moves those events into {@link WaitingStreams} when it opens, with
- * an event-time timer at each stream's earliest (the earlier job had one there too, restored with the keyed
- * state; the timer service keeps one of the two).
+ * a job restored from one of their savepoints moves those events into {@link WaitingStreams} when it opens.
  */
 final class EarlierWaitingStates {
     /** The buffer as a Flink POJO, the job's first versions. */
@@ -30,17 +27,13 @@ final class EarlierWaitingStates {
      * Moves every stream's events out of the earlier states into {@code function} (an event with the time of one
      * already moved is dropped: the POJO state's, older, comes first) and clears them.
      */
-    static void moveInto(KeyedStateBackend<String> backend, InternalTimerService<VoidNamespace> timers,
-                         SsmForecastFunction function) throws Exception {
-        move(backend, new ValueStateDescriptor<>(POJO_STATE, TypeInformation.of(PendingEvents.class)), timers,
-                function);
-        move(backend, new ValueStateDescriptor<>(SERIALIZED_STATE, PendingEventsSerializer.INSTANCE), timers,
-                function);
+    static void moveInto(KeyedStateBackend<String> backend, SsmForecastFunction function) throws Exception {
+        move(backend, new ValueStateDescriptor<>(POJO_STATE, TypeInformation.of(PendingEvents.class)), function);
+        move(backend, new ValueStateDescriptor<>(SERIALIZED_STATE, PendingEventsSerializer.INSTANCE), function);
     }
 
     private static void move(KeyedStateBackend<String> backend, ValueStateDescriptor<PendingEvents> descriptor,
-                             InternalTimerService<VoidNamespace> timers, SsmForecastFunction function)
-            throws Exception {
+                             SsmForecastFunction function) throws Exception {
         Map<String, PendingEvents> found = new LinkedHashMap<>();
         backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor,
                 (stream, state) -> found.put(stream, state.value()));
@@ -49,11 +42,7 @@ final class EarlierWaitingStates {
         for (Map.Entry<String, PendingEvents> stream : found.entrySet()) {
             backend.setCurrentKey(stream.getKey());
             state.clear();
-            PendingEvents events = stream.getValue();
-            function.adoptEarlierVersionsWaiting(stream.getKey(), events);
-            if (events.count() > 0) {
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, events.earliest());
-            }
+            function.adoptEarlierVersionsWaiting(stream.getKey(), stream.getValue());
         }
     }
 }

@@ -5,6 +5,9 @@ import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.SensorEvent;
 import java.util.List;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
@@ -20,6 +23,9 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * idle-partition timeout, e.g. a job started before its producers), and every event after that would be late.
  * Here the update input counts as idle from the start, and its watermarks and status changes are ignored.
  *
+ * <p>Each watermark first applies the waiting events it passes ({@link SsmForecastFunction#applyReleased}), then
+ * moves on (timers, downstream): the forecasts leave before the watermark that released them.
+ *
  * <p>When it opens, it moves events that an earlier version of the job left waiting in keyed state (restored
  * from its savepoint) into the forecaster's buffer ({@link EarlierWaitingStates}).
  */
@@ -31,6 +37,9 @@ public final class ForecasterOperator
     /** The timer service of the function's timers, as {@link CoBroadcastWithKeyedOperator} names it. */
     private static final String USER_TIMERS = "user-timers";
 
+    private transient TimerService timers;
+    private transient TimestampedCollector<ForecastRecord> released;
+
     public ForecasterOperator(SsmForecastFunction function) {
         super(function, List.of(SsmForecastFunction.ACCEPTED_MODEL_STATE));
     }
@@ -39,9 +48,19 @@ public final class ForecasterOperator
     public void open() throws Exception {
         super.open();
         super.processWatermarkStatus(WatermarkStatus.IDLE, UPDATES_INPUT);
-        EarlierWaitingStates.moveInto(getKeyedStateBackend(),
-                getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this),
-                (SsmForecastFunction) userFunction);
+        timers = new SimpleTimerService(getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
+        released = new TimestampedCollector<>(output);
+        EarlierWaitingStates.moveInto(getKeyedStateBackend(), forecaster());
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        forecaster().applyReleased(mark.getTimestamp(), this::setCurrentKey, timers, released);
+        super.processWatermark(mark);
+    }
+
+    private SsmForecastFunction forecaster() {
+        return (SsmForecastFunction) userFunction;
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.ssmstream.operators.swap.ModelFetcher;
 import io.ssmstream.operators.swap.SwapMetrics;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -25,8 +26,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -38,14 +41,17 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Ordering: an event waits in memory ({@link WaitingStreams}, checkpointed into operator state) until the
  *       watermark passes its time, so events that arrive out of order within the watermark's bounded
- *       out-of-orderness are applied in time order. A stream has one event-time timer, at its earliest waiting
- *       event; when it fires, every waiting event the watermark has passed is applied, in time order, and the
- *       timer moves to the next waiting event.</li>
+ *       out-of-orderness are applied in time order. Each watermark, before it moves on, applies every waiting
+ *       event it passes ({@link #applyReleased}, called by {@link ForecasterOperator}): a stream's state is read
+ *       and written once for all of its events one watermark releases.</li>
  *   <li>Late events (at or behind the watermark when they arrive) go to {@link #DEAD_LETTERS} as {@code late}.</li>
  *   <li>Duplicates (same stream, same time) keep the first; the rest are counted and dropped.</li>
- *   <li>Idle streams: a processing-time timer clears all of a stream's state after {@code idleTtl} without
- *       events, so millions of short-lived keys do not grow state forever. The time of the stream's last
- *       arrival is kept in {@link #LAST_ACTIVE_STATE} when its events are applied.</li>
+ *   <li>Idle streams: a stream's state is cleared once it has gone between {@code idleTtl} and twice that
+ *       without events, so millions of short-lived keys do not grow state forever. A processing-time timer, set
+ *       a TTL after the stream's first arrival, looks whether events were applied since it was set (the time
+ *       of the last one is in the SSM state; {@link #IDLE_CHECK_STATE} holds it as the timer found it) or wait:
+ *       if so it looks again a TTL later, else it clears the stream. So applying events writes nothing for the
+ *       TTL.</li>
  *   <li>Model updates: see {@link ActiveModel} for the switch point and how stream states follow. The accepted
  *       update and the model's bytes are kept in {@link #ACCEPTED_MODEL_STATE} (broadcast state), so a job
  *       restored from a checkpoint runs the model it had switched to, whatever its {@code --model} says.</li>
@@ -56,8 +62,16 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private static final long serialVersionUID = 1L;
 
     public static final String FORECASTER_STATE = "ssm-forecaster";
-    /** Processing time (epoch ms) of the stream's last arrival among the events applied so far. */
-    public static final String LAST_ACTIVE_STATE = "last-active";
+    /**
+     * Event time (µs) of the stream's last applied event when its idle timer was set: the timer clears the
+     * stream if it is still the last.
+     */
+    public static final String IDLE_CHECK_STATE = "idle-check";
+    /**
+     * Processing time of the stream's last arrival, where an earlier version of the job kept it for the idle
+     * TTL; read no more, cleared with the stream.
+     */
+    static final String EARLIER_LAST_ACTIVE_STATE = "last-active";
     /** Operator state of the events waiting for the watermark (see {@link WaitingStreams}). */
     public static final String WAITING_STATE = WaitingStreams.STATE;
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
@@ -80,12 +94,13 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private transient ActiveModel active;
     private transient WaitingStreams waiting;
     private transient ValueState<ForecasterState> forecasterState;
-    private transient ValueState<Long> lastActive;
+    private transient ValueState<Long> idleCheck;
+    private transient ValueState<Long> earlierLastActive;
     private transient ForecastMetrics metrics;
 
     /**
      * @param model            the model to run until an update is accepted
-     * @param idleTtl          how long a stream may go without events before its state is dropped
+     * @param idleTtl          how long a stream may go without events before its state is dropped (by twice this)
      * @param anomalyThreshold score from which an event counts as an anomaly in the metrics, in (0, 1]
      * @param swap             which updates apply and how long each stream's input window is
      */
@@ -138,7 +153,9 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         warmUpKernels();
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
-        lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_ACTIVE_STATE, Types.LONG));
+        idleCheck = getRuntimeContext().getState(new ValueStateDescriptor<>(IDLE_CHECK_STATE, Types.LONG));
+        earlierLastActive = getRuntimeContext().getState(
+                new ValueStateDescriptor<>(EARLIER_LAST_ACTIVE_STATE, Types.LONG));
     }
 
     /** Compiles the model's kernels before the first event (see {@link StreamForecaster#warmUp}). */
@@ -168,12 +185,9 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             ctx.output(DEAD_LETTERS, DeadLetter.late(event, watermark));
             return;
         }
-        switch (waiting.insert(ctx.getCurrentKey(), event.ts, event.values,
+        if (!waiting.insert(ctx.getCurrentKey(), event.ts, event.values,
                 ctx.timerService().currentProcessingTime())) {
-            case DUPLICATE -> metrics.duplicate();
-            // The stream's timer stands at its earliest waiting event: this one is now the earliest.
-            case EARLIEST -> ctx.timerService().registerEventTimeTimer(event.ts);
-            case BEHIND -> { }
+            metrics.duplicate();
         }
     }
 
@@ -181,53 +195,51 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
      * Moves waiting events kept by an earlier version of the job in keyed state (restored from its savepoint)
      * into the in-memory buffer; the keyed state backend's current key is {@code stream}.
      */
-    void adoptEarlierVersionsWaiting(String stream, PendingEvents events) throws Exception {
+    void adoptEarlierVersionsWaiting(String stream, PendingEvents events) {
         waiting.adopt(stream, events);
-        Long last = lastActive.value();
-        lastActive.update(last == null ? events.lastSeenMillis : Math.max(last, events.lastSeenMillis));
-    }
-
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
-        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            applyReleased(ctx, out);
-            return;
-        }
-        expireIfIdle(timestamp, ctx);
     }
 
     /**
-     * Applies, in time order, every waiting event the watermark has passed; the timer moves to the next one.
-     * The stream's state is first made the current model's (rebuilt from its input window after a swap).
+     * Event-time timers are those an earlier version of the job set at each stream's earliest waiting event
+     * (restored from its savepoint); {@link #applyReleased} applies those events now.
      */
-    private void applyReleased(OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
-        String stream = ctx.getCurrentKey();
-        PendingEvents events = waiting.of(stream);
-        if (events == null) {
-            return;
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            expireIfIdle(timestamp, ctx);
         }
-        int released = events.countUpTo(ctx.timerService().currentWatermark());
-        if (released == 0) {
-            return; // a timer left at an earlier "earliest" whose events were applied with a previous release
-        }
-        ForecasterState stored = forecasterState.value();
-        if (stored == null) {
-            metrics.streamAdded();
-            ctx.timerService().registerProcessingTimeTimer(
-                    ctx.timerService().currentProcessingTime() + idleTtlMillis);
-        }
-        ForecasterState state = active.stateFor(stored);
+    }
+
+    /**
+     * Applies every waiting event {@code watermark} passes, stream by stream, each stream's in time order;
+     * {@link ForecasterOperator} calls it before the watermark moves on. A stream's state is first made the
+     * current model's (rebuilt from its input window after a swap).
+     *
+     * @param keys   makes a stream the keyed state's current key
+     * @param timers the keyed timer service, for a new stream's idle timer
+     * @param out    the forecasts, each with its event's time as the record's timestamp
+     */
+    void applyReleased(long watermark, Consumer<String> keys, TimerService timers,
+                       TimestampedCollector<ForecastRecord> out) throws Exception {
         StreamForecaster forecaster = active.forecaster();
-        for (int i = 0; i < released; i++) {
-            out.collect(apply(forecaster, state, stream, events.ts(i), events.values(i)));
-        }
-        forecasterState.update(state);
-        lastActive.update(events.lastSeenMillis);
-        events.removeFirst(released);
-        if (events.count() > 0) {
-            ctx.timerService().registerEventTimeTimer(events.earliest());
-        } else {
-            waiting.remove(stream);
+        for (String stream = waiting.nextReleased(watermark); stream != null;
+                stream = waiting.nextReleased(watermark)) {
+            keys.accept(stream);
+            PendingEvents events = waiting.of(stream);
+            int released = events.countUpTo(watermark);
+            ForecasterState stored = forecasterState.value();
+            ForecasterState state = active.stateFor(stored);
+            for (int i = 0; i < released; i++) {
+                out.setAbsoluteTimestamp(events.ts(i));
+                out.collect(apply(forecaster, state, stream, events.ts(i), events.values(i)));
+            }
+            forecasterState.update(state);
+            if (stored == null) {
+                metrics.streamAdded();
+                idleCheck.update(state.lastTsMicros());
+                timers.registerProcessingTimeTimer(events.lastSeenMillis + idleTtlMillis);
+            }
+            waiting.applied(stream, events, released);
         }
     }
 
@@ -241,18 +253,19 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     }
 
     private void expireIfIdle(long timestamp, OnTimerContext ctx) throws Exception {
-        PendingEvents events = waiting.of(ctx.getCurrentKey());
-        Long last = events != null ? Long.valueOf(events.lastSeenMillis) : lastActive.value();
-        if (last != null && (timestamp < last + idleTtlMillis || events != null)) {
-            // Events came since this timer was set, or some still wait for the watermark: look again later.
-            ctx.timerService().registerProcessingTimeTimer(
-                    Math.max(last + idleTtlMillis, timestamp + idleTtlMillis / 2 + 1));
+        ForecasterState stored = forecasterState.value();
+        if (stored != null && (waiting.of(ctx.getCurrentKey()) != null
+                || !Long.valueOf(stored.lastTsMicros()).equals(idleCheck.value()))) {
+            // Events wait for the watermark, or were applied since this timer was set: look again a TTL later.
+            idleCheck.update(stored.lastTsMicros());
+            ctx.timerService().registerProcessingTimeTimer(timestamp + idleTtlMillis);
             return;
         }
-        if (forecasterState.value() != null) {
+        if (stored != null) {
             metrics.streamExpired();
         }
         forecasterState.clear();
-        lastActive.clear();
+        idleCheck.clear();
+        earlierLastActive.clear();
     }
 }

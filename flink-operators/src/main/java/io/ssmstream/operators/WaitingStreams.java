@@ -26,26 +26,22 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * lookups among a million streams' entries). Here an arriving event costs a lookup among the streams that have
  * events waiting, which are few: those seen within the watermark's delay.
  *
+ * <p>Release: {@link #nextReleased} names the streams a watermark passes, earliest first, from a heap of each
+ * stream's earliest waiting event ({@link ReleaseOrder}) that the operator drains before the watermark moves on;
+ * no Flink timer is set per stream.
+ *
  * <p>Checkpoints: {@link #snapshot} writes every waiting event into a union list state ({@link #STATE}); a
  * restored subtask reads all of it and keeps the streams of its own key groups, so the waiting events follow
- * their streams' keyed state and timers when the job is rescaled. This state is as large as the events the
+ * their streams' keyed state when the job is rescaled. This state is as large as the events the
  * watermark holds back (input rate times the out-of-orderness), read by every subtask on restore.
  */
 final class WaitingStreams {
     /** Operator (union list) state of the waiting events: one element per stream with events waiting. */
     static final String STATE = "waiting-events";
 
-    /** What became of an event offered to {@link #insert}. */
-    enum Insert {
-        /** Now the stream's earliest waiting event (its first, or earlier than those waiting). */
-        EARLIEST,
-        /** Waiting behind an earlier one of the stream. */
-        BEHIND,
-        /** An event of the stream with this time already waits: dropped. */
-        DUPLICATE
-    }
-
     private final Map<String, PendingEvents> byStream = new HashMap<>();
+    /** Each stream's earliest waiting event, and entries it left behind that {@link #nextReleased} skips. */
+    private final ReleaseOrder releaseOrder = new ReleaseOrder();
     private final ListState<Tuple2<String, PendingEvents>> checkpointed; // (streams with events waiting)
 
     private WaitingStreams(ListState<Tuple2<String, PendingEvents>> checkpointed) {
@@ -87,14 +83,34 @@ final class WaitingStreams {
      * Adds an arriving event of {@code stream}, in time order.
      *
      * @param nowMillis processing time of the arrival (the idle TTL counts from the last one)
+     * @return false, dropping the event, when an event of the stream with this time already waits (a duplicate)
      */
-    Insert insert(String stream, long ts, float[] values, long nowMillis) {
+    boolean insert(String stream, long ts, float[] values, long nowMillis) {
         PendingEvents events = byStream.computeIfAbsent(stream, s -> new PendingEvents());
         if (!events.insert(ts, values)) {
-            return Insert.DUPLICATE;
+            return false;
         }
         events.lastSeenMillis = nowMillis;
-        return events.earliest() == ts ? Insert.EARLIEST : Insert.BEHIND;
+        if (events.earliest() == ts) {
+            releaseOrder.add(ts, stream);
+        }
+        return true;
+    }
+
+    /**
+     * The next stream with events at or before {@code watermark}, earliest first, or null when none is left. Its
+     * caller applies them and reports it with {@link #applied}.
+     */
+    String nextReleased(long watermark) {
+        while (!releaseOrder.isEmpty() && releaseOrder.earliest() <= watermark) {
+            String stream = releaseOrder.poll();
+            PendingEvents events = byStream.get(stream);
+            // Otherwise an entry left behind: the events it stood for were applied with an earlier entry's.
+            if (events != null && events.earliest() <= watermark) {
+                return stream;
+            }
+        }
+        return null;
     }
 
     /** The stream's waiting events, or null when none wait. */
@@ -102,9 +118,14 @@ final class WaitingStreams {
         return byStream.get(stream);
     }
 
-    /** Forgets the stream's waiting events (once they were applied). */
-    void remove(String stream) {
-        byStream.remove(stream);
+    /** Drops the stream's {@code count} earliest waiting events, which were applied. */
+    void applied(String stream, PendingEvents events, int count) {
+        events.removeFirst(count);
+        if (events.count() == 0) {
+            byStream.remove(stream);
+        } else {
+            releaseOrder.add(events.earliest(), stream);
+        }
     }
 
     /**
@@ -118,11 +139,16 @@ final class WaitingStreams {
         PendingEvents here = byStream.get(stream);
         if (here == null) {
             byStream.put(stream, events);
+            releaseOrder.add(events.earliest(), stream);
             return;
         }
+        long earliest = here.earliest();
         for (int i = 0; i < events.count(); i++) {
             here.insert(events.ts(i), events.values(i));
         }
         here.lastSeenMillis = Math.max(here.lastSeenMillis, events.lastSeenMillis);
+        if (here.earliest() < earliest) {
+            releaseOrder.add(here.earliest(), stream);
+        }
     }
 }

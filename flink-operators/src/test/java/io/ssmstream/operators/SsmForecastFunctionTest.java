@@ -26,11 +26,13 @@ import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import io.ssmstream.operators.state.PendingEventsSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -129,7 +131,7 @@ class SsmForecastFunctionTest {
             assertAppliedInOrder(h.extractOutputValues(), new long[] {1000, 2000, 3000, 4000},
                     new float[] {10, 20, 30, 40});
             assertEquals(2, ForecasterHarness.numKeyedStateEntries(h),
-                    "the SSM state and the last arrival; the earlier versions' states are cleared");
+                    "the SSM state and the idle check; the earlier versions' states are cleared");
             assertEquals(0, h.numEventTimeTimers());
         }
     }
@@ -174,15 +176,32 @@ class SsmForecastFunctionTest {
     }
 
     @Test
-    void aStreamWaitsOnOneTimerHoweverManyOfItsEventsWait() throws Exception {
+    void waitingEventsSetNoTimersAndEachWatermarkAppliesThoseItPasses() throws Exception {
         try (var h = harness()) {
             for (long ts = 1000; ts <= 5000; ts += 1000) {
                 h.processElement(ForecasterHarness.event("a", ts, ts / 1000f), ts);
             }
-            assertEquals(1, h.numEventTimeTimers(), "a timer at the earliest waiting event only");
+            assertEquals(0, h.numEventTimeTimers() + h.numProcessingTimeTimers(), "no timer while events wait");
             h.processWatermark(3500);
-            assertEquals(3, h.extractOutputValues().size());
-            assertEquals(1, h.numEventTimeTimers(), "the timer moved to the next waiting event");
+            assertEquals(List.of(1000L, 2000L, 3000L), h.extractOutputValues().stream().map(r -> r.ts).toList());
+            h.processWatermark(5000);
+            assertEquals(5, h.extractOutputValues().size());
+            assertEquals(0, h.numEventTimeTimers());
+            assertEquals(1, h.numProcessingTimeTimers(), "the stream's idle timer");
+        }
+    }
+
+    @Test
+    void forecastsCarryTheirEventsTimeAndLeaveBeforeTheWatermarkThatReleasedThem() throws Exception {
+        try (var h = harness()) {
+            h.processElement(ForecasterHarness.event("a", 2000, 20), 2000);
+            h.processElement(ForecasterHarness.event("b", 1000, 10), 1000);
+            h.processWatermark(2500);
+            List<Object> output = new ArrayList<>(h.getOutput());
+            assertEquals(3, output.size());
+            assertEquals(1000, ((StreamRecord<?>) output.get(0)).getTimestamp(), "the earliest first");
+            assertEquals(2000, ((StreamRecord<?>) output.get(1)).getTimestamp());
+            assertEquals(new Watermark(2500), output.get(2));
         }
     }
 
@@ -253,11 +272,14 @@ class SsmForecastFunctionTest {
             h.processElement(ForecasterHarness.event("b", 3000, 12), 3000);
             h.processWatermark(4000);
             int bothStreams = ForecasterHarness.numKeyedStateEntries(h);
-            h.setProcessingTime(TTL.toMillis() + 1);
+            h.setProcessingTime(TTL.toMillis());
             int onlyB = ForecasterHarness.numKeyedStateEntries(h);
             assertEquals(bothStreams / 2, onlyB, "a expired, b was seen half a TTL later and stays");
+            h.setProcessingTime(TTL.toMillis() * 3 / 2 + 1);
+            assertEquals(onlyB, ForecasterHarness.numKeyedStateEntries(h),
+                    "b is looked at again a TTL after its timer found it active (within two TTLs of its last event)");
             h.setProcessingTime(2 * TTL.toMillis());
-            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h), "b expired too, half a TTL later");
+            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h), "b expired too");
             assertEquals(0, h.numProcessingTimeTimers());
             assertEquals(0, h.numEventTimeTimers());
             // A stream that comes back starts from a fresh state.
@@ -265,6 +287,28 @@ class SsmForecastFunctionTest {
             h.processWatermark(6000);
             List<ForecastRecord> out = h.extractOutputValues();
             assertEquals(1, out.get(out.size() - 1).events);
+        }
+    }
+
+    @Test
+    void aStreamWhoseLastArrivalAnEarlierVersionKeptLeavesNoStateWhenItExpires() throws Exception {
+        OperatorSubtaskState savepoint;
+        try (var h = harness()) {
+            h.setProcessingTime(0);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processWatermark(2000);
+            var backend = h.getOperator().getKeyedStateBackend();
+            backend.setCurrentKey("a");
+            backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    new ValueStateDescriptor<>(SsmForecastFunction.EARLIER_LAST_ACTIVE_STATE, Types.LONG))
+                    .update(0L);
+            savepoint = h.snapshot(1, 1);
+        }
+        try (var h = harness(savepoint)) {
+            assertEquals(3, ForecasterHarness.numKeyedStateEntries(h));
+            h.setProcessingTime(TTL.toMillis());
+            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h));
+            assertEquals(0, h.numProcessingTimeTimers());
         }
     }
 

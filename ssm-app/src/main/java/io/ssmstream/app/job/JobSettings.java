@@ -77,7 +77,10 @@ public final class JobSettings implements Serializable {
             return this;
         }
 
-        /** How long a stream may go without events before its state is dropped; default 7 days. */
+        /**
+         * How long a stream may go without events before its state is dropped; default 7 days. The forecaster
+         * looks once per TTL, so its streams are dropped by twice this.
+         */
         public Builder idleTtl(Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("idle TTL must be positive, got " + d);
