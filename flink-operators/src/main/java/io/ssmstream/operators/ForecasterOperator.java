@@ -26,8 +26,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * <p>Each watermark first applies the waiting events it passes ({@link SsmForecastFunction#applyReleased}), then
  * moves on (timers, downstream): the forecasts leave before the watermark that released them.
  *
- * <p>When it opens, it moves events that an earlier version of the job left waiting in keyed state (restored
- * from its savepoint) into the forecaster's buffer ({@link EarlierWaitingStates}).
+ * <p>When it opens on a savepoint of an earlier version of the job, it takes over the keyed states that version
+ * kept and this one does not ({@link EarlierVersionStates}).
  */
 public final class ForecasterOperator
         extends CoBroadcastWithKeyedOperator<String, SensorEvent, ModelUpdate, ForecastRecord> {
@@ -50,7 +50,7 @@ public final class ForecasterOperator
         super.processWatermarkStatus(WatermarkStatus.IDLE, UPDATES_INPUT);
         timers = new SimpleTimerService(getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
         released = new TimestampedCollector<>(output);
-        EarlierWaitingStates.moveInto(getKeyedStateBackend(), forecaster());
+        EarlierVersionStates.takeOver(getKeyedStateBackend(), forecaster());
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * which writes the events alone. It is also a Flink POJO (public fields, a no-arg constructor): the job's first
  * versions kept it as one in keyed state {@code pending-events-v2}, without {@code unused}; Flink's POJO schema
  * evolution reads such a state back with {@code unused = 0}, i.e. every slot an event, which is what it was then
- * (see {@link EarlierWaitingStates}).
+ * (see {@link EarlierVersionStates}).
  *
  * <p>Only the time and the values are kept: an event that waits here is past the late check, and the stream
  * id is known to whoever holds the buffer.

@@ -67,11 +67,6 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
      * stream if it is still the last.
      */
     public static final String IDLE_CHECK_STATE = "idle-check";
-    /**
-     * Processing time of the stream's last arrival, where an earlier version of the job kept it for the idle
-     * TTL; read no more, cleared with the stream.
-     */
-    static final String EARLIER_LAST_ACTIVE_STATE = "last-active";
     /** Operator state of the events waiting for the watermark (see {@link WaitingStreams}). */
     public static final String WAITING_STATE = WaitingStreams.STATE;
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
@@ -95,7 +90,6 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private transient WaitingStreams waiting;
     private transient ValueState<ForecasterState> forecasterState;
     private transient ValueState<Long> idleCheck;
-    private transient ValueState<Long> earlierLastActive;
     private transient ForecastMetrics metrics;
 
     /**
@@ -154,8 +148,6 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
         idleCheck = getRuntimeContext().getState(new ValueStateDescriptor<>(IDLE_CHECK_STATE, Types.LONG));
-        earlierLastActive = getRuntimeContext().getState(
-                new ValueStateDescriptor<>(EARLIER_LAST_ACTIVE_STATE, Types.LONG));
     }
 
     /** Compiles the model's kernels before the first event (see {@link StreamForecaster#warmUp}). */
@@ -266,6 +258,5 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         }
         forecasterState.clear();
         idleCheck.clear();
-        earlierLastActive.clear();
     }
 }

@@ -119,9 +119,9 @@ class SsmForecastFunctionTest {
             // one at a time the other had too (the POJO state's, older, is kept).
             var backend = h.getOperator().getKeyedStateBackend();
             backend.setCurrentKey("a");
-            earlierState(backend, new ValueStateDescriptor<>(EarlierWaitingStates.POJO_STATE,
+            earlierState(backend, new ValueStateDescriptor<>(EarlierVersionStates.POJO_STATE,
                     TypeInformation.of(PendingEvents.class))).update(pending(new long[] {1000, 3000}, 10, 30));
-            earlierState(backend, new ValueStateDescriptor<>(EarlierWaitingStates.SERIALIZED_STATE,
+            earlierState(backend, new ValueStateDescriptor<>(EarlierVersionStates.SERIALIZED_STATE,
                     PendingEventsSerializer.INSTANCE)).update(pending(new long[] {3000, 4000}, 99, 40));
             savepoint = h.snapshot(1, 1);
         }
@@ -291,7 +291,7 @@ class SsmForecastFunctionTest {
     }
 
     @Test
-    void aStreamWhoseLastArrivalAnEarlierVersionKeptLeavesNoStateWhenItExpires() throws Exception {
+    void theLastArrivalAnEarlierVersionKeptIsDroppedAndItsStreamsStillExpire() throws Exception {
         OperatorSubtaskState savepoint;
         try (var h = harness()) {
             h.setProcessingTime(0);
@@ -300,12 +300,12 @@ class SsmForecastFunctionTest {
             var backend = h.getOperator().getKeyedStateBackend();
             backend.setCurrentKey("a");
             backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                    new ValueStateDescriptor<>(SsmForecastFunction.EARLIER_LAST_ACTIVE_STATE, Types.LONG))
-                    .update(0L);
+                    new ValueStateDescriptor<>(EarlierVersionStates.LAST_ACTIVE_STATE, Types.LONG)).update(0L);
+            assertEquals(3, ForecasterHarness.numKeyedStateEntries(h));
             savepoint = h.snapshot(1, 1);
         }
         try (var h = harness(savepoint)) {
-            assertEquals(3, ForecasterHarness.numKeyedStateEntries(h));
+            assertEquals(2, ForecasterHarness.numKeyedStateEntries(h), "the SSM state and the idle check");
             h.setProcessingTime(TTL.toMillis());
             assertEquals(0, ForecasterHarness.numKeyedStateEntries(h));
             assertEquals(0, h.numProcessingTimeTimers());

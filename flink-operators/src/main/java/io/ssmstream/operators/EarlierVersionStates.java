@@ -1,0 +1,79 @@
+package io.ssmstream.operators;
+
+import io.ssmstream.operators.state.PendingEventsSerializer;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+
+/**
+ * Keyed states that earlier versions of the job kept and this one does not, taken over when the operator opens
+ * on one of their savepoints: each stream's events waiting for the watermark (moved into {@link WaitingStreams})
+ * and the processing time of its last arrival (dropped: the idle TTL now compares the SSM state's last event
+ * time, see {@link SsmForecastFunction}). Only states the restored snapshot holds are touched, so a job started
+ * afresh, or from a savepoint of this version, registers none of them.
+ */
+final class EarlierVersionStates {
+    /** The waiting events as a Flink POJO, the job's first versions. */
+    static final String POJO_STATE = "pending-events-v2";
+    /** The waiting events with {@link PendingEventsSerializer}, read back and written again per arriving event. */
+    static final String SERIALIZED_STATE = "pending-events-v3";
+    /** Processing time (epoch ms) of the stream's last arrival, written at each release. */
+    static final String LAST_ACTIVE_STATE = "last-active";
+
+    private EarlierVersionStates() {
+    }
+
+    /**
+     * Moves every stream's waiting events out of the earlier states into {@code function} (an event with the
+     * time of one already moved is dropped: the POJO state's, older, comes first); clears the earlier states.
+     */
+    static void takeOver(KeyedStateBackend<String> backend, SsmForecastFunction function) throws Exception {
+        moveWaiting(backend, new ValueStateDescriptor<>(POJO_STATE, TypeInformation.of(PendingEvents.class)),
+                function);
+        moveWaiting(backend, new ValueStateDescriptor<>(SERIALIZED_STATE, PendingEventsSerializer.INSTANCE),
+                function);
+        ValueStateDescriptor<Long> lastActive = new ValueStateDescriptor<>(LAST_ACTIVE_STATE, Types.LONG);
+        List<String> streams = restoredStreams(backend, LAST_ACTIVE_STATE);
+        if (!streams.isEmpty()) {
+            ValueState<Long> state = valueState(backend, lastActive);
+            for (String stream : streams) {
+                backend.setCurrentKey(stream);
+                state.clear();
+            }
+        }
+    }
+
+    private static void moveWaiting(KeyedStateBackend<String> backend,
+                                    ValueStateDescriptor<PendingEvents> descriptor, SsmForecastFunction function)
+            throws Exception {
+        List<String> streams = restoredStreams(backend, descriptor.getName());
+        if (streams.isEmpty()) {
+            return;
+        }
+        ValueState<PendingEvents> state = valueState(backend, descriptor);
+        for (String stream : streams) {
+            backend.setCurrentKey(stream);
+            PendingEvents events = state.value();
+            state.clear();
+            function.adoptEarlierVersionsWaiting(stream, events);
+        }
+    }
+
+    /** The streams with a value in the restored state {@code name}; none, registering nothing, when it is absent. */
+    private static List<String> restoredStreams(KeyedStateBackend<String> backend, String name) {
+        try (Stream<String> keys = backend.getKeys(name, VoidNamespace.INSTANCE)) {
+            return keys.toList();
+        }
+    }
+
+    private static <T> ValueState<T> valueState(KeyedStateBackend<String> backend, ValueStateDescriptor<T> descriptor)
+            throws Exception {
+        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+    }
+}
