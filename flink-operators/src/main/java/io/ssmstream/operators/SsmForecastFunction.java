@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Duplicates (same stream, same time) keep the first; the rest are counted and dropped.</li>
  *   <li>Idle streams: a stream's state is cleared once it has gone between {@code idleTtl} and twice that
  *       without events, so millions of short-lived keys do not grow state forever. A processing-time timer, set
- *       a TTL after the stream's first arrival, looks whether events were applied since it was set (the time
+ *       when the stream's first events are applied, a TTL after their arrival, looks whether events were
+ *       applied since it was set (the time
  *       of the last one is in the SSM state; {@link #IDLE_CHECK_STATE} holds it as the timer found it) or wait:
  *       if so it looks again a TTL later, else it clears the stream. So applying events writes nothing for the
  *       TTL.</li>
