@@ -47,9 +47,9 @@ public final class ForecasterOperator
     @Override
     public void open() throws Exception {
         super.open();
-        super.processWatermarkStatus(WatermarkStatus.IDLE, UPDATES_INPUT);
         timers = new SimpleTimerService(getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
         released = new TimestampedCollector<>(output);
+        super.processWatermarkStatus(WatermarkStatus.IDLE, UPDATES_INPUT);
         EarlierVersionStates.takeOver(getKeyedStateBackend(), forecaster());
     }
 

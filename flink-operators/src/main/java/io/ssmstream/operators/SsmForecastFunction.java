@@ -49,10 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Idle streams: a stream's state is cleared once it has gone between {@code idleTtl} and twice that
  *       without events, so millions of short-lived keys do not grow state forever. A processing-time timer, set
  *       when the stream's first events are applied, a TTL after their arrival, looks whether events were
- *       applied since it was set (the time
- *       of the last one is in the SSM state; {@link #IDLE_CHECK_STATE} holds it as the timer found it) or wait:
- *       if so it looks again a TTL later, else it clears the stream. So applying events writes nothing for the
- *       TTL.</li>
+ *       applied since it was set (the time of the last one is in the SSM state; {@link #IDLE_CHECK_STATE} holds
+ *       it as the timer found it) or wait: if so it looks again a TTL later, else it clears the stream. So
+ *       applying events writes nothing for the TTL.</li>
  *   <li>Model updates: see {@link ActiveModel} for the switch point and how stream states follow. The accepted
  *       update and the model's bytes are kept in {@link #ACCEPTED_MODEL_STATE} (broadcast state), so a job
  *       restored from a checkpoint runs the model it had switched to, whatever its {@code --model} says.</li>
@@ -230,10 +229,19 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             if (stored == null) {
                 metrics.streamAdded();
                 idleCheck.update(state.lastTsMicros());
-                timers.registerProcessingTimeTimer(events.lastSeenMillis + idleTtlMillis);
+                timers.registerProcessingTimeTimer(firstIdleCheck(events.lastSeenMillis, timers));
             }
             waiting.applied(stream, events, released);
         }
+    }
+
+    /**
+     * A TTL after the stream's last arrival; a TTL from now if that has passed (events that waited longer for a
+     * stalled watermark), so that a stream is not cleared right after its first events are applied.
+     */
+    private long firstIdleCheck(long lastArrivalMillis, TimerService timers) {
+        long now = timers.currentProcessingTime();
+        return lastArrivalMillis + idleTtlMillis > now ? lastArrivalMillis + idleTtlMillis : now + idleTtlMillis;
     }
 
     private ForecastRecord apply(StreamForecaster forecaster, ForecasterState state, String stream, long ts,

@@ -291,6 +291,22 @@ class SsmForecastFunctionTest {
     }
 
     @Test
+    void aStreamWhoseEventsWaitedLongerThanTheTtlIsKeptForATtlOnceApplied() throws Exception {
+        try (var h = harness()) {
+            h.setProcessingTime(0);
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.setProcessingTime(2 * TTL.toMillis()); // the watermark stalled for two TTLs
+            h.processWatermark(2000);
+            assertEquals(1, h.extractOutputValues().size());
+            h.setProcessingTime(2 * TTL.toMillis() + 1);
+            assertEquals(2, ForecasterHarness.numKeyedStateEntries(h), "the SSM state and the idle check");
+            h.setProcessingTime(3 * TTL.toMillis());
+            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h));
+            assertEquals(0, h.numProcessingTimeTimers());
+        }
+    }
+
+    @Test
     void theLastArrivalAnEarlierVersionKeptIsDroppedAndItsStreamsStillExpire() throws Exception {
         OperatorSubtaskState savepoint;
         try (var h = harness()) {
