@@ -2,6 +2,7 @@ package io.ssmstream.operators;
 
 import io.ssmstream.operators.state.PendingEventsSerializer;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -31,37 +32,31 @@ final class EarlierVersionStates {
 
     /**
      * Moves every stream's waiting events out of the earlier states into {@code function} (an event with the
-     * time of one already moved is dropped: the POJO state's, older, comes first); clears the earlier states.
+     * time of one already moved is dropped: the POJO state's, older, comes first), drops the last-arrival
+     * times, and clears the earlier states.
      */
     static void takeOver(KeyedStateBackend<String> backend, SsmForecastFunction function) throws Exception {
-        moveWaiting(backend, new ValueStateDescriptor<>(POJO_STATE, TypeInformation.of(PendingEvents.class)),
-                function);
-        moveWaiting(backend, new ValueStateDescriptor<>(SERIALIZED_STATE, PendingEventsSerializer.INSTANCE),
-                function);
-        ValueStateDescriptor<Long> lastActive = new ValueStateDescriptor<>(LAST_ACTIVE_STATE, Types.LONG);
-        List<String> streams = restoredStreams(backend, LAST_ACTIVE_STATE);
-        if (!streams.isEmpty()) {
-            ValueState<Long> state = valueState(backend, lastActive);
-            for (String stream : streams) {
-                backend.setCurrentKey(stream);
-                state.clear();
-            }
-        }
+        takeEach(backend, new ValueStateDescriptor<>(POJO_STATE, TypeInformation.of(PendingEvents.class)),
+                function::adoptEarlierVersionsWaiting);
+        takeEach(backend, new ValueStateDescriptor<>(SERIALIZED_STATE, PendingEventsSerializer.INSTANCE),
+                function::adoptEarlierVersionsWaiting);
+        takeEach(backend, new ValueStateDescriptor<>(LAST_ACTIVE_STATE, Types.LONG), (stream, lastActive) -> { });
     }
 
-    private static void moveWaiting(KeyedStateBackend<String> backend,
-                                    ValueStateDescriptor<PendingEvents> descriptor, SsmForecastFunction function)
-            throws Exception {
+    /** Hands each stream's value of the restored state to {@code taker} and clears it. */
+    private static <T> void takeEach(KeyedStateBackend<String> backend, ValueStateDescriptor<T> descriptor,
+                                     BiConsumer<String, T> taker) throws Exception {
         List<String> streams = restoredStreams(backend, descriptor.getName());
         if (streams.isEmpty()) {
             return;
         }
-        ValueState<PendingEvents> state = valueState(backend, descriptor);
+        ValueState<T> state =
+                backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
         for (String stream : streams) {
             backend.setCurrentKey(stream);
-            PendingEvents events = state.value();
+            T value = state.value();
             state.clear();
-            function.adoptEarlierVersionsWaiting(stream, events);
+            taker.accept(stream, value);
         }
     }
 
@@ -70,10 +65,5 @@ final class EarlierVersionStates {
         try (Stream<String> keys = backend.getKeys(name, VoidNamespace.INSTANCE)) {
             return keys.toList();
         }
-    }
-
-    private static <T> ValueState<T> valueState(KeyedStateBackend<String> backend, ValueStateDescriptor<T> descriptor)
-            throws Exception {
-        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
     }
 }

@@ -185,7 +185,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
 
     /**
      * Moves waiting events kept by an earlier version of the job in keyed state (restored from its savepoint)
-     * into the in-memory buffer; the keyed state backend's current key is {@code stream}.
+     * into the in-memory buffer.
      */
     void adoptEarlierVersionsWaiting(String stream, PendingEvents events) {
         waiting.adopt(stream, events);
