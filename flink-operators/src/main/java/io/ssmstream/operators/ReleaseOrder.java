@@ -4,11 +4,13 @@ import java.util.Arrays;
 
 /**
  * Streams by the time of an event they have waiting, earliest first: what the watermark releases next. A binary
- * min-heap over two arrays, so an entry costs no object and no hashing.
+ * min-heap over parallel arrays, so an entry costs no object and no hashing. An entry holds the stream's buffer
+ * of waiting events as well as its id, so that releasing a stream among a million needs no lookup by id (a hash
+ * map's node and the id's bytes, cold after the watermark's delay, were a tenth of the forecaster's thread).
  *
  * <p>Why not an event-time timer per stream: Flink's timer service keeps each timer as an object in a heap per
  * key group plus a hash set that removes duplicates, and a stream among a million is released about once per
- * event; the timers were a sixth of the forecaster's thread there. Here an entry is two array slots, and a
+ * event; the timers were a sixth of the forecaster's thread there. Here an entry is three array slots, and a
  * stream may appear more than once (its owner, {@link WaitingStreams}, skips the entries whose events were
  * applied already), which keeps adding an entry free of any lookup.
  */
@@ -17,13 +19,16 @@ final class ReleaseOrder {
 
     private long[] ts = new long[INITIAL_CAPACITY]; // (capacity): heap order on the first size slots
     private String[] streams = new String[INITIAL_CAPACITY]; // (capacity): the stream of ts[i]
+    private PendingEvents[] buffers = new PendingEvents[INITIAL_CAPACITY]; // (capacity): that stream's buffer
     private int size;
+    private String polledStream;
 
-    /** Adds {@code stream} at time {@code eventTs}. */
-    void add(long eventTs, String stream) {
+    /** Adds {@code stream}, whose waiting events are in {@code events}, at time {@code eventTs}. */
+    void add(long eventTs, String stream, PendingEvents events) {
         if (size == ts.length) {
             ts = Arrays.copyOf(ts, 2 * size);
             streams = Arrays.copyOf(streams, 2 * size);
+            buffers = Arrays.copyOf(buffers, 2 * size);
         }
         int i = size++;
         while (i > 0) { // sift up; events mostly arrive in time order, so this mostly stops at once
@@ -33,10 +38,12 @@ final class ReleaseOrder {
             }
             ts[i] = ts[parent];
             streams[i] = streams[parent];
+            buffers[i] = buffers[parent];
             i = parent;
         }
         ts[i] = eventTs;
         streams[i] = stream;
+        buffers[i] = events;
     }
 
     boolean isEmpty() {
@@ -48,13 +55,20 @@ final class ReleaseOrder {
         return ts[0];
     }
 
-    /** Removes and returns the stream at the earliest time; only when not {@link #isEmpty()}. */
-    String poll() {
-        String first = streams[0];
+    /**
+     * Removes the entry at the earliest time and returns its buffer (as it is now: the events may have been
+     * applied since the entry was added); only when not {@link #isEmpty()}. {@link #polledStream} names its
+     * stream.
+     */
+    PendingEvents poll() {
+        polledStream = streams[0];
+        PendingEvents first = buffers[0];
         int last = --size;
         long movedTs = ts[last];
         String moved = streams[last];
+        PendingEvents movedBuffer = buffers[last];
         streams[last] = null;
+        buffers[last] = null;
         int i = 0;
         int half = last >>> 1;
         while (i < half) { // sift the last entry down from the root
@@ -67,12 +81,19 @@ final class ReleaseOrder {
             }
             ts[i] = ts[child];
             streams[i] = streams[child];
+            buffers[i] = buffers[child];
             i = child;
         }
         if (last > 0) {
             ts[i] = movedTs;
             streams[i] = moved;
+            buffers[i] = movedBuffer;
         }
         return first;
+    }
+
+    /** The stream of the entry {@link #poll} returned last. */
+    String polledStream() {
+        return polledStream;
     }
 }

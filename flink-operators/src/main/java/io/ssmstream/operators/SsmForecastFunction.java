@@ -214,10 +214,10 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     void applyReleased(long watermark, Consumer<String> keys, TimerService timers,
                        TimestampedCollector<ForecastRecord> out) throws Exception {
         StreamForecaster forecaster = active.forecaster();
-        for (String stream = waiting.nextReleased(watermark); stream != null;
-                stream = waiting.nextReleased(watermark)) {
+        for (PendingEvents events = waiting.nextReleased(watermark); events != null;
+                events = waiting.nextReleased(watermark)) {
+            String stream = waiting.releasedStream();
             keys.accept(stream);
-            PendingEvents events = waiting.of(stream);
             int released = events.countUpTo(watermark);
             ForecasterState stored = forecasterState.value();
             ForecasterState state = active.stateFor(stored);

@@ -26,7 +26,7 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * lookups among a million streams' entries). Here an arriving event costs a lookup among the streams that have
  * events waiting, which are few: those seen within the watermark's delay.
  *
- * <p>Release: {@link #nextReleased} names the streams a watermark passes, earliest first, from a heap of each
+ * <p>Release: {@link #nextReleased} hands out the streams a watermark passes, earliest first, from a heap of each
  * stream's earliest waiting event ({@link ReleaseOrder}) that the operator drains before the watermark moves on;
  * no Flink timer is set per stream.
  *
@@ -92,25 +92,31 @@ final class WaitingStreams {
         }
         events.lastSeenMillis = nowMillis;
         if (events.earliest() == ts) {
-            releaseOrder.add(ts, stream);
+            releaseOrder.add(ts, stream, events);
         }
         return true;
     }
 
     /**
-     * The next stream with events at or before {@code watermark}, earliest first, or null when none is left. Its
-     * caller applies them and reports it with {@link #applied}.
+     * The waiting events of the next stream with events at or before {@code watermark}, earliest first, or null
+     * when none is left; {@link #releasedStream} names the stream. Its caller applies those the watermark passes
+     * and reports it with {@link #applied}.
      */
-    String nextReleased(long watermark) {
+    PendingEvents nextReleased(long watermark) {
         while (!releaseOrder.isEmpty() && releaseOrder.earliest() <= watermark) {
-            String stream = releaseOrder.poll();
-            PendingEvents events = byStream.get(stream);
-            // Otherwise an entry left behind: the events it stood for were applied with an earlier entry's.
-            if (events != null && events.earliest() <= watermark) {
-                return stream;
+            PendingEvents events = releaseOrder.poll();
+            // Otherwise an entry left behind: the events it stood for were applied with an earlier entry's (a
+            // buffer emptied is out of byStream: a later event of its stream starts a new one).
+            if (events.count() > 0 && events.earliest() <= watermark) {
+                return events;
             }
         }
         return null;
+    }
+
+    /** The stream of the events {@link #nextReleased} returned last. */
+    String releasedStream() {
+        return releaseOrder.polledStream();
     }
 
     /** The stream's waiting events, or null when none wait. */
@@ -124,7 +130,7 @@ final class WaitingStreams {
         if (events.count() == 0) {
             byStream.remove(stream);
         } else {
-            releaseOrder.add(events.earliest(), stream);
+            releaseOrder.add(events.earliest(), stream, events);
         }
     }
 
@@ -139,7 +145,7 @@ final class WaitingStreams {
         PendingEvents here = byStream.get(stream);
         if (here == null) {
             byStream.put(stream, events);
-            releaseOrder.add(events.earliest(), stream);
+            releaseOrder.add(events.earliest(), stream, events);
             return;
         }
         long earliest = here.earliest();
@@ -148,7 +154,7 @@ final class WaitingStreams {
         }
         here.lastSeenMillis = Math.max(here.lastSeenMillis, events.lastSeenMillis);
         if (here.earliest() < earliest) {
-            releaseOrder.add(here.earliest(), stream);
+            releaseOrder.add(here.earliest(), stream, here);
         }
     }
 }

@@ -1,16 +1,31 @@
 package io.ssmstream.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ReleaseOrderTest {
+    private final Map<String, PendingEvents> buffers = new HashMap<>();
+
+    private void add(ReleaseOrder order, long ts, String stream) {
+        order.add(ts, stream, buffers.computeIfAbsent(stream, s -> new PendingEvents()));
+    }
+
+    /** Polls and checks that the buffer returned is the one added with the stream it names. */
+    private String poll(ReleaseOrder order) {
+        PendingEvents events = order.poll();
+        assertSame(buffers.get(order.polledStream()), events, order.polledStream());
+        return order.polledStream();
+    }
 
     @Test
     void pollsInTheOrderOfJavasPriorityQueueWhateverTheOrderOfAdding() {
@@ -25,18 +40,18 @@ class ReleaseOrderTest {
                 // Mostly in time order, some out of order, some at a time already held.
                 clock += random.nextInt(4);
                 long ts = random.nextInt(5) == 0 ? clock - random.nextInt(50) : clock;
-                order.add(ts, "s" + i);
+                add(order, ts, "s" + i);
                 oracle.add(new Object[] {ts, "s" + i});
             } else {
                 long expectedTs = (Long) oracle.peek()[0];
                 assertEquals(expectedTs, order.earliest(), "at step " + i);
-                polled.add(order.poll());
+                polled.add(poll(order));
                 oraclePolled.add((String) oracle.poll()[1]);
             }
         }
         while (!order.isEmpty()) {
             assertEquals((long) (Long) oracle.peek()[0], order.earliest());
-            polled.add(order.poll());
+            polled.add(poll(order));
             oraclePolled.add((String) oracle.poll()[1]);
         }
         assertTrue(oracle.isEmpty());
@@ -47,14 +62,14 @@ class ReleaseOrderTest {
     @Test
     void holdsOneEntryAndEmptiesAgain() {
         ReleaseOrder order = new ReleaseOrder();
-        order.add(5, "a");
+        add(order, 5, "a");
         assertEquals(5, order.earliest());
-        assertEquals("a", order.poll());
+        assertEquals("a", poll(order));
         assertTrue(order.isEmpty());
-        order.add(3, "b");
-        order.add(1, "c");
-        assertEquals("c", order.poll());
-        assertEquals("b", order.poll());
+        add(order, 3, "b");
+        add(order, 1, "c");
+        assertEquals("c", poll(order));
+        assertEquals("b", poll(order));
         assertTrue(order.isEmpty());
     }
 }

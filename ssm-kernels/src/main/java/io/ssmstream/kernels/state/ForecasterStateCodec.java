@@ -85,17 +85,25 @@ public final class ForecasterStateCodec {
         return new ForecasterState(ssm, last, mean, std, scorer, modelVersion, window);
     }
 
+    /** Writes the window's events packed into this thread's buffer, as many per {@code write} as fit. */
     private static void writeWindow(DataOutput out, InputWindow window) throws IOException {
         out.writeInt(window.capacity());
         out.writeInt(window.size());
+        int eventBytes = eventBytes(window.dInput());
+        byte[] buf = FloatBlocks.buffer(eventBytes);
         float[] values = new float[window.dInput()];
-        byte[] event = new byte[eventBytes(window.dInput())];
+        int filled = 0;
         for (int i = 0; i < window.size(); i++) {
-            LONGS.set(event, 0, window.tsMicros(i));
+            if (filled + eventBytes > buf.length) {
+                out.write(buf, 0, filled);
+                filled = 0;
+            }
+            LONGS.set(buf, filled, window.tsMicros(i));
             window.values(i, values);
-            FloatBlocks.encode(values, 0, values.length, event, Long.BYTES);
-            out.write(event);
+            FloatBlocks.encode(values, 0, values.length, buf, filled + Long.BYTES);
+            filled += eventBytes;
         }
+        out.write(buf, 0, filled);
     }
 
     private static InputWindow readWindow(DataInput in, int dInput) throws IOException {

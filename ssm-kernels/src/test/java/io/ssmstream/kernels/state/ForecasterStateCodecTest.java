@@ -75,6 +75,24 @@ class ForecasterStateCodecTest {
         }
     }
 
+    /** Windows written in several pieces: events that straddle a chunk, events larger than a chunk. */
+    @Test
+    void windowsLargerThanOneWriteRoundTrip() {
+        for (int dInput : new int[] {1, 1500}) {
+            InputWindow window = new InputWindow(1000, dInput);
+            float[] values = new float[dInput];
+            for (int i = 0; i < 1100; i++) {
+                values[i % dInput] = i * 0.25f;
+                window.add(1_700_000_000_000_000L + i, values);
+            }
+            float[] mean = new float[dInput];
+            ForecasterState state = new ForecasterState(fixtureSsm(), 1_700_000_000_001_099L, mean, mean.clone(),
+                    new float[] {1f}, "wide", window);
+            assertEquals(state, ForecasterStateCodec.fromBytes(ForecasterStateCodec.toBytes(state)),
+                    "d_input " + dInput);
+        }
+    }
+
     @Test
     void corruptWindowOrFutureVersionIsRefusedWithAReason() throws Exception {
         byte[] good = fixture("forecaster-state-v2.bin");
