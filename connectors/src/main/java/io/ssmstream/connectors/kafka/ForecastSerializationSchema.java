@@ -18,6 +18,7 @@ public final class ForecastSerializationSchema implements KafkaRecordSerializati
     private static final long serialVersionUID = 1L;
 
     private final String topic;
+    private transient ForecastJson.Writer json;
 
     public ForecastSerializationSchema(String topic) {
         this.topic = ClientProperties.requireText(topic, "topic");
@@ -28,6 +29,9 @@ public final class ForecastSerializationSchema implements KafkaRecordSerializati
         if (r.stream == null) {
             throw new IllegalArgumentException("forecast record without a stream id: " + r);
         }
-        return new ProducerRecord<>(topic, r.stream.getBytes(StandardCharsets.UTF_8), ForecastJson.toBytes(r));
+        if (json == null) {
+            json = new ForecastJson.Writer();
+        }
+        return new ProducerRecord<>(topic, r.stream.getBytes(StandardCharsets.UTF_8), json.toBytes(r));
     }
 }

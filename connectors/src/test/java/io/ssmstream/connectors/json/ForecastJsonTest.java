@@ -64,6 +64,19 @@ class ForecastJsonTest {
     }
 
     @Test
+    void aReusedWriterWritesEachRecordAsToBytesDoes() {
+        ForecastJson.Writer writer = new ForecastJson.Writer();
+        ForecastRecord[] records = {sample(),
+                new ForecastRecord("s", -5L, new float[] {Float.NaN}, null, new float[] {1f}, Double.NaN, null, 0L),
+                new ForecastRecord("a-much-longer-stream-id-" + "x".repeat(300), 1L, new float[600],
+                        new float[600], new float[600], 1.0, "v9", 7L),
+                sample()};
+        for (ForecastRecord r : records) {
+            assertArrayEquals(ForecastJson.toBytes(r), writer.toBytes(r), r.stream);
+        }
+    }
+
+    @Test
     void nonFiniteNumbersAndNullsRoundTrip() {
         ForecastRecord r = new ForecastRecord("s", -5L, new float[] {Float.NaN, Float.POSITIVE_INFINITY},
                 null, new float[] {Float.NEGATIVE_INFINITY}, Double.NaN, null, 0L);

@@ -36,7 +36,13 @@ public final class KafkaForecastJob {
     private KafkaForecastJob() {
     }
 
-    /** The pipeline configuration: state backend, checkpoints, and no generic (Kryo) types. */
+    /**
+     * The pipeline configuration: state backend, checkpoints, no generic (Kryo) types, and object reuse: records
+     * are handed from an operator to the next one in its chain without a copy (a deep copy of each forecast
+     * record on its way to the sink, and of each parsed record on its way to the router, otherwise). Safe here:
+     * no function changes a record it received or keeps one after handing it on, and records that cross the
+     * network (after {@code keyBy}, the broadcast updates) are always read into new objects.
+     */
     public static Configuration configuration(KafkaJobSpec spec) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, spec.stateBackend());
@@ -46,6 +52,7 @@ public final class KafkaForecastJob {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, spec.checkpointDir());
         }
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         return conf;
     }
 
