@@ -26,14 +26,16 @@ final class EarlierVersionStates {
     static final String SERIALIZED_STATE = "pending-events-v3";
     /** Processing time (epoch ms) of the stream's last arrival, written at each release. */
     static final String LAST_ACTIVE_STATE = "last-active";
+    /** The stream's last event time (µs) when its processing-time idle timer was set. */
+    static final String IDLE_CHECK_STATE = "idle-check";
 
     private EarlierVersionStates() {
     }
 
     /**
      * Moves every stream's waiting events out of the earlier states into {@code function} (an event with the
-     * time of one already moved is dropped: the POJO state's, older, comes first), drops the last-arrival
-     * times, and clears the earlier states.
+     * time of one already moved is dropped: the POJO state's, older, comes first), drops the idle timers'
+     * bookkeeping (last arrival, idle check), and clears the earlier states.
      */
     static void takeOver(KeyedStateBackend<String> backend, SsmForecastFunction function) throws Exception {
         takeEach(backend, new ValueStateDescriptor<>(POJO_STATE, TypeInformation.of(PendingEvents.class)),
@@ -41,6 +43,7 @@ final class EarlierVersionStates {
         takeEach(backend, new ValueStateDescriptor<>(SERIALIZED_STATE, PendingEventsSerializer.INSTANCE),
                 function::adoptEarlierVersionsWaiting);
         takeEach(backend, new ValueStateDescriptor<>(LAST_ACTIVE_STATE, Types.LONG), (stream, lastActive) -> { });
+        takeEach(backend, new ValueStateDescriptor<>(IDLE_CHECK_STATE, Types.LONG), (stream, idleCheck) -> { });
     }
 
     /** Hands each stream's value of the restored state to {@code taker} and clears it. */

@@ -4,9 +4,9 @@ import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.event.ModelUpdate;
 import io.ssmstream.connectors.event.SensorEvent;
 import java.util.List;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.SimpleTimerService;
-import org.apache.flink.streaming.api.TimerService;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -24,7 +24,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * Here the update input counts as idle from the start, and its watermarks and status changes are ignored.
  *
  * <p>Each watermark first applies the waiting events it passes ({@link SsmForecastFunction#applyReleased}), then
- * moves on (timers, downstream): the forecasts leave before the watermark that released them.
+ * takes its share of the idle sweep ({@link SsmForecastFunction#sweepIdle}), then moves on (downstream): the
+ * forecasts leave before the watermark that released them.
  *
  * <p>When it opens on a savepoint of an earlier version of the job, it takes over the keyed states that version
  * kept and this one does not ({@link EarlierVersionStates}).
@@ -34,10 +35,7 @@ public final class ForecasterOperator
     private static final long serialVersionUID = 1L;
     /** {@code processWatermarkStatus}'s index of the model-update input. */
     private static final int UPDATES_INPUT = 1;
-    /** The timer service of the function's timers, as {@link CoBroadcastWithKeyedOperator} names it. */
-    private static final String USER_TIMERS = "user-timers";
 
-    private transient TimerService timers;
     private transient TimestampedCollector<ForecastRecord> released;
 
     public ForecasterOperator(SsmForecastFunction function) {
@@ -47,7 +45,6 @@ public final class ForecasterOperator
     @Override
     public void open() throws Exception {
         super.open();
-        timers = new SimpleTimerService(getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
         released = new TimestampedCollector<>(output);
         super.processWatermarkStatus(WatermarkStatus.IDLE, UPDATES_INPUT);
         EarlierVersionStates.takeOver(getKeyedStateBackend(), forecaster());
@@ -55,8 +52,16 @@ public final class ForecasterOperator
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        forecaster().applyReleased(mark.getTimestamp(), this::setCurrentKey, timers, released);
+        forecaster().applyReleased(mark.getTimestamp(), this::setCurrentKey, released);
+        forecaster().sweepIdle(mark.getTimestamp(), this::setCurrentKey, this::streamsWithState);
         super.processWatermark(mark);
+    }
+
+    private List<String> streamsWithState() {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        try (Stream<String> streams = backend.getKeys(SsmForecastFunction.FORECASTER_STATE, VoidNamespace.INSTANCE)) {
+            return streams.toList();
+        }
     }
 
     private SsmForecastFunction forecaster() {

@@ -3,7 +3,7 @@ package io.ssmstream.operators;
 import java.util.Arrays;
 
 /**
- * One stream's events that wait for the watermark, in event-time order, and when the stream last received one.
+ * One stream's events that wait for the watermark, in event-time order.
  * The events a watermark releases are applied together (one read and one write of the SSM state per release
  * instead of per event). {@link WaitingStreams} holds one per stream with events waiting.
  *
@@ -22,7 +22,11 @@ public class PendingEvents {
     /** Below this the arrays grow to this many slots at once. */
     static final int MIN_CAPACITY = 8;
 
-    /** Processing time of the stream's last arrival, epoch ms (the idle TTL counts from it). */
+    /**
+     * Processing time of the stream's last arrival, epoch ms, as earlier versions recorded it (their idle timers
+     * counted from it); 0 in buffers this version makes, which finds idle streams by event time. Kept: it is a
+     * field of the POJO state and of {@link io.ssmstream.operators.state.PendingEventsSerializer}'s format.
+     */
     public long lastSeenMillis;
     /** Event times of the waiting events, epoch ms, strictly increasing, in the first {@link #count()} slots. */
     public long[] ts; // (capacity)

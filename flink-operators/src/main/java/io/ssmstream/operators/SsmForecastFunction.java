@@ -25,8 +25,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
@@ -46,12 +44,11 @@ import org.slf4j.LoggerFactory;
  *       and written once for all of its events one watermark releases.</li>
  *   <li>Late events (at or behind the watermark when they arrive) go to {@link #DEAD_LETTERS} as {@code late}.</li>
  *   <li>Duplicates (same stream, same time) keep the first; the rest are counted and dropped.</li>
- *   <li>Idle streams: a stream's state is cleared once it has gone between {@code idleTtl} and twice that
- *       without events, so millions of short-lived keys do not grow state forever. A processing-time timer, set
- *       when the stream's first events are applied, a TTL after their arrival, looks whether events were
- *       applied since it was set (the time of the last one is in the SSM state; {@link #IDLE_CHECK_STATE} holds
- *       it as the timer found it) or wait: if so it looks again a TTL later, else it clears the stream. So
- *       applying events writes nothing for the TTL.</li>
+ *   <li>Idle streams: a stream whose last event is more than {@code idleTtl} behind the watermark, with no
+ *       events waiting, loses its state, so millions of short-lived keys do not grow state forever. Once per TTL
+ *       of event time a sweep looks at every stream ({@link IdleSweep}, called by {@link ForecasterOperator}
+ *       with each watermark): a stream is dropped between one and two TTLs after its last event (plus the
+ *       sweep's length, 64 watermarks). Applying events writes nothing for it, and it sets no timer.</li>
  *   <li>Model updates: see {@link ActiveModel} for the switch point and how stream states follow. The accepted
  *       update and the model's bytes are kept in {@link #ACCEPTED_MODEL_STATE} (broadcast state), so a job
  *       restored from a checkpoint runs the model it had switched to, whatever its {@code --model} says.</li>
@@ -62,11 +59,6 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private static final long serialVersionUID = 1L;
 
     public static final String FORECASTER_STATE = "ssm-forecaster";
-    /**
-     * Event time (µs) of the stream's last applied event when its idle timer was set: the timer clears the
-     * stream if it is still the last.
-     */
-    public static final String IDLE_CHECK_STATE = "idle-check";
     /** Operator state of the events waiting for the watermark (see {@link WaitingStreams}). */
     public static final String WAITING_STATE = WaitingStreams.STATE;
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
@@ -89,12 +81,13 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private transient ActiveModel active;
     private transient WaitingStreams waiting;
     private transient ValueState<ForecasterState> forecasterState;
-    private transient ValueState<Long> idleCheck;
+    private transient IdleSweep idleSweep;
     private transient ForecastMetrics metrics;
 
     /**
      * @param model            the model to run until an update is accepted
-     * @param idleTtl          how long a stream may go without events before its state is dropped (by twice this)
+     * @param idleTtl          how long (event time) a stream may go without events before its state is dropped (by
+     *                         twice this)
      * @param anomalyThreshold score from which an event counts as an anomaly in the metrics, in (0, 1]
      * @param swap             which updates apply and how long each stream's input window is
      */
@@ -147,7 +140,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         warmUpKernels();
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
-        idleCheck = getRuntimeContext().getState(new ValueStateDescriptor<>(IDLE_CHECK_STATE, Types.LONG));
+        idleSweep = new IdleSweep(idleTtlMillis);
     }
 
     /** Compiles the model's kernels before the first event (see {@link StreamForecaster#warmUp}). */
@@ -177,8 +170,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             ctx.output(DEAD_LETTERS, DeadLetter.late(event, watermark));
             return;
         }
-        if (!waiting.insert(ctx.getCurrentKey(), event.ts, event.values,
-                ctx.timerService().currentProcessingTime())) {
+        if (!waiting.insert(ctx.getCurrentKey(), event.ts, event.values)) {
             metrics.duplicate();
         }
     }
@@ -192,14 +184,12 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     }
 
     /**
-     * Event-time timers are those an earlier version of the job set at each stream's earliest waiting event
-     * (restored from its savepoint); {@link #applyReleased} applies those events now.
+     * Timers are those an earlier version of the job set (restored from its savepoint): event-time ones at each
+     * stream's earliest waiting event, whose events {@link #applyReleased} applies now, and processing-time ones
+     * that looked for idle streams, which {@link #sweepIdle} does now. Both are let go.
      */
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ForecastRecord> out) throws Exception {
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            expireIfIdle(timestamp, ctx);
-        }
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ForecastRecord> out) {
     }
 
     /**
@@ -207,12 +197,11 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
      * {@link ForecasterOperator} calls it before the watermark moves on. A stream's state is first made the
      * current model's (rebuilt from its input window after a swap).
      *
-     * @param keys   makes a stream the keyed state's current key
-     * @param timers the keyed timer service, for a new stream's idle timer
-     * @param out    the forecasts, each with its event's time as the record's timestamp
+     * @param keys makes a stream the keyed state's current key
+     * @param out  the forecasts, each with its event's time as the record's timestamp
      */
-    void applyReleased(long watermark, Consumer<String> keys, TimerService timers,
-                       TimestampedCollector<ForecastRecord> out) throws Exception {
+    void applyReleased(long watermark, Consumer<String> keys, TimestampedCollector<ForecastRecord> out)
+            throws Exception {
         StreamForecaster forecaster = active.forecaster();
         for (PendingEvents events = waiting.nextReleased(watermark); events != null;
                 events = waiting.nextReleased(watermark)) {
@@ -228,20 +217,9 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             forecasterState.update(state);
             if (stored == null) {
                 metrics.streamAdded();
-                idleCheck.update(state.lastTsMicros());
-                timers.registerProcessingTimeTimer(firstIdleCheck(events.lastSeenMillis, timers));
             }
             waiting.applied(stream, events, released);
         }
-    }
-
-    /**
-     * A TTL after the stream's last arrival; a TTL from now if that has passed (events that waited longer for a
-     * stalled watermark), so that a stream is not cleared right after its first events are applied.
-     */
-    private long firstIdleCheck(long lastArrivalMillis, TimerService timers) {
-        long now = timers.currentProcessingTime();
-        return lastArrivalMillis + idleTtlMillis > now ? lastArrivalMillis + idleTtlMillis : now + idleTtlMillis;
     }
 
     private ForecastRecord apply(StreamForecaster forecaster, ForecasterState state, String stream, long ts,
@@ -253,19 +231,22 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
                 score, state.modelVersion(), state.ssm().events());
     }
 
-    private void expireIfIdle(long timestamp, OnTimerContext ctx) throws Exception {
-        ForecasterState stored = forecasterState.value();
-        if (stored != null && (waiting.of(ctx.getCurrentKey()) != null
-                || !Long.valueOf(stored.lastTsMicros()).equals(idleCheck.value()))) {
-            // Events wait for the watermark, or were applied since this timer was set: look again a TTL later.
-            idleCheck.update(stored.lastTsMicros());
-            ctx.timerService().registerProcessingTimeTimer(timestamp + idleTtlMillis);
-            return;
-        }
-        if (stored != null) {
-            metrics.streamExpired();
-        }
-        forecasterState.clear();
-        idleCheck.clear();
+    /**
+     * Drops the idle streams among this watermark's share of the idle sweep ({@link IdleSweep}); after
+     * {@link #applyReleased}, so a stream's events this watermark releases count.
+     *
+     * @param keys    makes a stream the keyed state's current key
+     * @param streams the subtask's streams with state
+     */
+    void sweepIdle(long watermark, Consumer<String> keys, IdleSweep.Streams streams) throws Exception {
+        idleSweep.onWatermark(watermark, streams, stream -> {
+            keys.accept(stream);
+            ForecasterState stored = forecasterState.value();
+            if (stored != null && waiting.of(stream) == null
+                    && idleSweep.isIdle(Math.floorDiv(stored.lastTsMicros(), 1000L), watermark)) {
+                forecasterState.clear();
+                metrics.streamExpired();
+            }
+        });
     }
 }

@@ -82,15 +82,13 @@ final class WaitingStreams {
     /**
      * Adds an arriving event of {@code stream}, in time order.
      *
-     * @param nowMillis processing time of the arrival (the idle TTL counts from the last one)
      * @return false, dropping the event, when an event of the stream with this time already waits (a duplicate)
      */
-    boolean insert(String stream, long ts, float[] values, long nowMillis) {
+    boolean insert(String stream, long ts, float[] values) {
         PendingEvents events = byStream.computeIfAbsent(stream, s -> new PendingEvents());
         if (!events.insert(ts, values)) {
             return false;
         }
-        events.lastSeenMillis = nowMillis;
         if (events.earliest() == ts) {
             releaseOrder.add(ts, stream, events);
         }
@@ -152,7 +150,6 @@ final class WaitingStreams {
         for (int i = 0; i < events.count(); i++) {
             here.insert(events.ts(i), events.values(i));
         }
-        here.lastSeenMillis = Math.max(here.lastSeenMillis, events.lastSeenMillis);
         if (here.earliest() < earliest) {
             releaseOrder.add(here.earliest(), stream, here);
         }

@@ -200,12 +200,13 @@ class ModelSwapTest {
     @Test
     void aSwappedStreamLeavesNoStateAndNoTimersAfterItsTtl() throws Exception {
         try (var h = harness(null)) {
-            h.setProcessingTime(0);
             feed(h, "a", 0, 10);
             h.processBroadcastElement(ModelFiles.publish(V2, dir, "v2"), 0);
             feed(h, "a", 10, 11);
             assertEquals("v2", last(h).modelVersion);
-            h.setProcessingTime(2 * ForecasterHarness.TTL.toMillis());
+            long firstWatermark = 1000;
+            // The first sweep (due a TTL after the first watermark), more than a TTL after the stream's last event.
+            h.processWatermark(firstWatermark + 2 * ForecasterHarness.TTL.toMillis());
             assertEquals(0, ForecasterHarness.numKeyedStateEntries(h));
             assertEquals(0, h.numProcessingTimeTimers());
             assertEquals(0, h.numEventTimeTimers());

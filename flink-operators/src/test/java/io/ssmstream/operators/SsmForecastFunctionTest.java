@@ -130,8 +130,8 @@ class SsmForecastFunctionTest {
             h.processWatermark(10_000);
             assertAppliedInOrder(h.extractOutputValues(), new long[] {1000, 2000, 3000, 4000},
                     new float[] {10, 20, 30, 40});
-            assertEquals(2, ForecasterHarness.numKeyedStateEntries(h),
-                    "the SSM state and the idle check; the earlier versions' states are cleared");
+            assertEquals(1, ForecasterHarness.numKeyedStateEntries(h),
+                    "the SSM state alone; the earlier versions' states are cleared");
             assertEquals(0, h.numEventTimeTimers());
         }
     }
@@ -186,8 +186,7 @@ class SsmForecastFunctionTest {
             assertEquals(List.of(1000L, 2000L, 3000L), h.extractOutputValues().stream().map(r -> r.ts).toList());
             h.processWatermark(5000);
             assertEquals(5, h.extractOutputValues().size());
-            assertEquals(0, h.numEventTimeTimers());
-            assertEquals(1, h.numProcessingTimeTimers(), "the stream's idle timer");
+            assertEquals(0, h.numEventTimeTimers() + h.numProcessingTimeTimers(), "no timer, for idle streams either");
         }
     }
 
@@ -262,69 +261,76 @@ class SsmForecastFunctionTest {
     }
 
     @Test
-    void idleStreamLeavesNoStateAndNoTimersAfterTheTtl() throws Exception {
+    void idleStreamLeavesNoStateAndNoTimersBetweenOneAndTwoTtlsAfterItsLastEvent() throws Exception {
+        long ttl = TTL.toMillis();
         try (var h = harness()) {
-            h.setProcessingTime(0);
             h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
             h.processElement(ForecasterHarness.event("b", 1000, 10), 1000);
-            h.processWatermark(2000);
-            h.setProcessingTime(TTL.toMillis() / 2);
-            h.processElement(ForecasterHarness.event("b", 3000, 12), 3000);
-            h.processWatermark(4000);
-            int bothStreams = ForecasterHarness.numKeyedStateEntries(h);
-            h.setProcessingTime(TTL.toMillis());
-            int onlyB = ForecasterHarness.numKeyedStateEntries(h);
-            assertEquals(bothStreams / 2, onlyB, "a expired, b was seen half a TTL later and stays");
-            h.setProcessingTime(TTL.toMillis() * 3 / 2 + 1);
-            assertEquals(onlyB, ForecasterHarness.numKeyedStateEntries(h),
-                    "b is looked at again a TTL after its timer found it active (within two TTLs of its last event)");
-            h.setProcessingTime(2 * TTL.toMillis());
-            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h), "b expired too");
-            assertEquals(0, h.numProcessingTimeTimers());
-            assertEquals(0, h.numEventTimeTimers());
+            h.processWatermark(2000); // the first watermark: the first sweep is a TTL later
+            h.processElement(ForecasterHarness.event("b", 2000 + ttl / 2, 12), 2000 + ttl / 2);
+            h.processWatermark(2000 + ttl - 1);
+            assertEquals(2, ForecasterHarness.numKeyedStateEntries(h), "no sweep yet: both streams");
+            h.processWatermark(2000 + ttl);
+            assertEquals(1, ForecasterHarness.numKeyedStateEntries(h),
+                    "a (last event more than a TTL ago) dropped, b (half a TTL ago) kept");
+            h.processWatermark(2000 + 2 * ttl - 1);
+            assertEquals(1, ForecasterHarness.numKeyedStateEntries(h), "the next sweep is a TTL after the first");
+            h.processWatermark(2000 + 2 * ttl);
+            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h), "b dropped too, within two TTLs");
+            assertEquals(0, h.numProcessingTimeTimers() + h.numEventTimeTimers());
             // A stream that comes back starts from a fresh state.
-            h.processElement(ForecasterHarness.event("a", 5000, 10), 5000);
-            h.processWatermark(6000);
+            h.processElement(ForecasterHarness.event("a", 3000 + 2 * ttl, 10), 3000 + 2 * ttl);
+            h.processWatermark(3000 + 2 * ttl);
             List<ForecastRecord> out = h.extractOutputValues();
             assertEquals(1, out.get(out.size() - 1).events);
         }
     }
 
     @Test
-    void aStreamWhoseEventsWaitedLongerThanTheTtlIsKeptForATtlOnceApplied() throws Exception {
+    void aStreamWithEventsWaitingIsKeptWhateverItsLastAppliedEvent() throws Exception {
+        long ttl = TTL.toMillis();
+        long later = 2000 + 2 * ttl;
         try (var h = harness()) {
-            h.setProcessingTime(0);
             h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
-            h.setProcessingTime(2 * TTL.toMillis()); // the watermark stalled for two TTLs
             h.processWatermark(2000);
-            assertEquals(1, h.extractOutputValues().size());
-            h.setProcessingTime(2 * TTL.toMillis() + 1);
-            assertEquals(2, ForecasterHarness.numKeyedStateEntries(h), "the SSM state and the idle check");
-            h.setProcessingTime(3 * TTL.toMillis());
-            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h));
-            assertEquals(0, h.numProcessingTimeTimers());
+            h.processElement(ForecasterHarness.event("a", later, 11), later);
+            h.processWatermark(later - 1); // a sweep: a's last applied event is two TTLs back, the next one waits
+            assertEquals(1, ForecasterHarness.numKeyedStateEntries(h));
+            h.processWatermark(later);
+            List<ForecastRecord> out = h.extractOutputValues();
+            assertEquals(List.of(1L, 2L), out.stream().map(r -> r.events).toList(), "the stream went on");
         }
     }
 
     @Test
-    void theLastArrivalAnEarlierVersionKeptIsDroppedAndItsStreamsStillExpire() throws Exception {
+    void theIdleTimersAndTheirStatesOfAnEarlierVersionAreLetGoAndItsStreamsStillExpire() throws Exception {
+        long ttl = TTL.toMillis();
         OperatorSubtaskState savepoint;
         try (var h = harness()) {
-            h.setProcessingTime(0);
             h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
             h.processWatermark(2000);
-            var backend = h.getOperator().getKeyedStateBackend();
+            // What an earlier version kept for stream a's idle timer.
+            var operator = (ForecasterOperator) h.getOperator();
+            var backend = operator.getKeyedStateBackend();
             backend.setCurrentKey("a");
-            backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                    new ValueStateDescriptor<>(EarlierVersionStates.LAST_ACTIVE_STATE, Types.LONG)).update(0L);
+            for (String name : List.of(EarlierVersionStates.LAST_ACTIVE_STATE, EarlierVersionStates.IDLE_CHECK_STATE)) {
+                backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                        new ValueStateDescriptor<>(name, Types.LONG)).update(1_000_000L);
+            }
+            operator.getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, operator)
+                    .registerProcessingTimeTimer(VoidNamespace.INSTANCE, ttl);
             assertEquals(3, ForecasterHarness.numKeyedStateEntries(h));
             savepoint = h.snapshot(1, 1);
         }
         try (var h = harness(savepoint)) {
-            assertEquals(2, ForecasterHarness.numKeyedStateEntries(h), "the SSM state and the idle check");
-            h.setProcessingTime(TTL.toMillis());
-            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h));
-            assertEquals(0, h.numProcessingTimeTimers());
+            assertEquals(1, ForecasterHarness.numKeyedStateEntries(h), "the SSM state alone");
+            assertEquals(1, h.numProcessingTimeTimers());
+            h.setProcessingTime(ttl);
+            assertEquals(0, h.numProcessingTimeTimers(), "the earlier version's idle timer fired and was let go");
+            assertEquals(1, ForecasterHarness.numKeyedStateEntries(h), "dropping nothing");
+            h.processWatermark(3000); // the first watermark after the restore: the first sweep is a TTL later
+            h.processWatermark(3000 + ttl);
+            assertEquals(0, ForecasterHarness.numKeyedStateEntries(h), "the sweep dropped the stream");
         }
     }
 

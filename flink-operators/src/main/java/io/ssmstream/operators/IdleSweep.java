@@ -1,0 +1,88 @@
+package io.ssmstream.operators;
+
+import java.util.List;
+
+/**
+ * When to look for idle streams, and which: one sweep over the subtask's streams per idle TTL of event time.
+ * When the watermark passes the next sweep's time, the sweep takes the list of streams with state and hands
+ * them out a share at each watermark ({@link #SHARES} watermarks for a whole sweep, at least
+ * {@link #MIN_PER_WATERMARK} streams each), so that a million streams are not read in one go (on the heap
+ * backend, a state read while a checkpoint is written copies it).
+ *
+ * <p>Why not a processing-time timer per stream: a million timers are a million heap objects and a million
+ * keys in every checkpoint, and the timer needed a second keyed state (the stream's last event time when it
+ * was set) to tell an idle stream from an active one, a third of what checkpoints of a million streams wrote.
+ * The sweep keeps nothing per stream and nothing in checkpoints: after a restore the first sweep is a TTL after
+ * the first watermark.
+ */
+final class IdleSweep {
+    /** A sweep is spread over this many watermarks. */
+    static final int SHARES = 64;
+    static final int MIN_PER_WATERMARK = 1024;
+
+    /** Hands out the subtask's streams with state. */
+    interface Streams {
+        List<String> all() throws Exception;
+    }
+
+    /** Looks at one stream (and drops it if idle). */
+    interface Look {
+        void at(String stream) throws Exception;
+    }
+
+    private final long ttlMillis;
+    private long nextSweep = Long.MIN_VALUE; // event time (ms); MIN_VALUE: no watermark seen yet
+    private List<String> sweeping; // the sweep under way, or null
+    private int next;              // index in sweeping of the next stream to look at
+    private int perWatermark;
+
+    /** @param ttlMillis the idle TTL, positive */
+    IdleSweep(long ttlMillis) {
+        if (ttlMillis <= 0) {
+            throw new IllegalArgumentException("idle TTL must be positive, got " + ttlMillis + " ms");
+        }
+        this.ttlMillis = ttlMillis;
+    }
+
+    /**
+     * At each watermark: starts a sweep when the watermark passes the next sweep's time (the first one a TTL
+     * after the first watermark) and looks at the sweep's next share of streams.
+     */
+    void onWatermark(long watermark, Streams streams, Look look) throws Exception {
+        if (watermark == Long.MIN_VALUE) {
+            return;
+        }
+        if (sweeping == null) {
+            if (nextSweep == Long.MIN_VALUE) {
+                nextSweep = aTtlAfter(watermark);
+                return;
+            }
+            if (watermark < nextSweep) {
+                return;
+            }
+            sweeping = streams.all();
+            next = 0;
+            perWatermark = Math.max(MIN_PER_WATERMARK, sweeping.size() / SHARES);
+            nextSweep = aTtlAfter(watermark);
+        }
+        int end = Math.min(sweeping.size(), next + perWatermark);
+        for (; next < end; next++) {
+            look.at(sweeping.get(next));
+        }
+        if (next == sweeping.size()) {
+            sweeping = null;
+        }
+    }
+
+    /**
+     * Whether a stream whose last event was at {@code lastEventMillis} is idle at {@code watermark}: more than
+     * a TTL behind it.
+     */
+    boolean isIdle(long lastEventMillis, long watermark) {
+        return watermark >= Long.MIN_VALUE + ttlMillis && lastEventMillis < watermark - ttlMillis;
+    }
+
+    private long aTtlAfter(long time) {
+        return time > Long.MAX_VALUE - ttlMillis ? Long.MAX_VALUE : time + ttlMillis;
+    }
+}
