@@ -287,6 +287,18 @@ class SsmForecastFunctionTest {
     }
 
     @Test
+    void theEndOfTimeAppliesEveryWaitingEventAndDropsNoStream() throws Exception {
+        try (var h = harness()) {
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processWatermark(2000);
+            h.processElement(ForecasterHarness.event("a", 3000, 11), 3000);
+            h.processWatermark(Long.MAX_VALUE); // a bounded input's last watermark, or a drain's
+            assertEquals(2, h.extractOutputValues().size());
+            assertEquals(1, ForecasterHarness.numKeyedStateEntries(h), "a savepoint then keeps the stream");
+        }
+    }
+
+    @Test
     void aStreamWithEventsWaitingIsKeptWhateverItsLastAppliedEvent() throws Exception {
         long ttl = TTL.toMillis();
         long later = 2000 + 2 * ttl;
