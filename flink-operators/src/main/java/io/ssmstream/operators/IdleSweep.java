@@ -12,9 +12,11 @@ import java.util.List;
  * <p>Why not a processing-time timer per stream: a million timers are a million heap objects and a million
  * keys in every checkpoint, and the timer needed a second keyed state (the stream's last event time when it
  * was set) to tell an idle stream from an active one; the two were about a third of the checkpoint thread's
- * time at a million streams (JFR, pipeline benchmark).
- * The sweep keeps nothing per stream and nothing in checkpoints: after a restore the first sweep is a TTL after
- * the first watermark.
+ * time at a million streams (JFR, pipeline benchmark). The sweep keeps nothing per stream and nothing in
+ * checkpoints: after a restore the first sweep is a TTL after the first watermark.
+ *
+ * <p>Event time, not processing time: a replay of old data expires a stream that went quiet for a TTL as the
+ * live job would have, and the same input gives the same output whatever its speed.
  */
 final class IdleSweep {
     /** A sweep is spread over this many watermarks. */
