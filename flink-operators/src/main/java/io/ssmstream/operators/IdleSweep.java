@@ -15,8 +15,10 @@ import java.util.List;
  * time at a million streams (JFR, pipeline benchmark). The sweep keeps nothing per stream and nothing in
  * checkpoints: after a restore the first sweep is a TTL after the first watermark.
  *
- * <p>Event time, not processing time: a replay of old data expires a stream that went quiet for a TTL as the
- * live job would have, and the same input gives the same output whatever its speed.
+ * <p>Event time, not processing time: a replay of old data expires the streams that went quiet as the live job
+ * would have, whatever the replay's speed: a stream whose events are never more than a TTL apart is never
+ * dropped, one silent for two TTLs and the sweep's length always is; in between it depends on where the sweep
+ * stands when the stream's next event arrives.
  */
 final class IdleSweep {
     /** A sweep is spread over this many watermarks. */
