@@ -1,6 +1,8 @@
 package io.ssmstream.operators;
 
 import java.util.List;
+import org.apache.flink.util.function.SupplierWithException;
+import org.apache.flink.util.function.ThrowingConsumer;
 
 /**
  * When to look for idle streams, and which: one sweep over the subtask's streams per idle TTL of event time.
@@ -25,16 +27,6 @@ final class IdleSweep {
     static final int SHARES = 64;
     static final int MIN_PER_WATERMARK = 1024;
 
-    /** Hands out the subtask's streams with state. */
-    interface Streams {
-        List<String> all() throws Exception;
-    }
-
-    /** Looks at one stream (and drops it if idle). */
-    interface Look {
-        void at(String stream) throws Exception;
-    }
-
     private final long ttlMillis;
     private long nextSweep = Long.MIN_VALUE; // event time (ms); MIN_VALUE: no watermark seen yet
     private List<String> sweeping; // the sweep under way, or null
@@ -54,8 +46,12 @@ final class IdleSweep {
      * after the first watermark) and looks at the sweep's next share of streams. The end of time (the last
      * watermark of a bounded input, or of a job stopped with {@code --drain}) sweeps nothing: every stream would
      * look idle, and a savepoint taken then would lose them all.
+     *
+     * @param streams the subtask's streams with state
+     * @param look    looks at one stream (and drops it if idle)
      */
-    void onWatermark(long watermark, Streams streams, Look look) throws Exception {
+    void onWatermark(long watermark, SupplierWithException<List<String>, Exception> streams,
+                     ThrowingConsumer<String, Exception> look) throws Exception {
         if (watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE) {
             return;
         }
@@ -67,14 +63,14 @@ final class IdleSweep {
             if (watermark < nextSweep) {
                 return;
             }
-            sweeping = streams.all();
+            sweeping = streams.get();
             next = 0;
             perWatermark = Math.max(MIN_PER_WATERMARK, sweeping.size() / SHARES);
             nextSweep = aTtlAfter(watermark);
         }
         int end = Math.min(sweeping.size(), next + perWatermark);
         for (; next < end; next++) {
-            look.at(sweeping.get(next));
+            look.accept(sweeping.get(next));
         }
         if (next == sweeping.size()) {
             sweeping = null;

@@ -16,6 +16,7 @@ import io.ssmstream.operators.swap.ModelFetcher;
 import io.ssmstream.operators.swap.SwapMetrics;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -30,6 +31,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SupplierWithException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -238,7 +240,8 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
      * @param keys    makes a stream the keyed state's current key
      * @param streams the subtask's streams with state
      */
-    void sweepIdle(long watermark, Consumer<String> keys, IdleSweep.Streams streams) throws Exception {
+    void sweepIdle(long watermark, Consumer<String> keys,
+                   SupplierWithException<List<String>, Exception> streams) throws Exception {
         idleSweep.onWatermark(watermark, streams, stream -> {
             keys.accept(stream);
             ForecasterState stored = forecasterState.value();

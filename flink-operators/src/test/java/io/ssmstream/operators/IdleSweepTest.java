@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.flink.util.function.SupplierWithException;
 import org.junit.jupiter.api.Test;
 
 class IdleSweepTest {
@@ -16,7 +17,7 @@ class IdleSweepTest {
     private final List<String> looked = new ArrayList<>();
     private int listed;
 
-    private IdleSweep.Streams streams(int n) {
+    private SupplierWithException<List<String>, Exception> streams(int n) {
         return () -> {
             listed++;
             return IntStream.range(0, n).mapToObj(i -> "s" + i).toList();
