@@ -46,11 +46,16 @@ import org.slf4j.LoggerFactory;
  *       and written once for all of its events one watermark releases.</li>
  *   <li>Late events (at or behind the watermark when they arrive) go to {@link #DEAD_LETTERS} as {@code late}.</li>
  *   <li>Duplicates (same stream, same time) keep the first; the rest are counted and dropped.</li>
- *   <li>Idle streams: a stream whose last event is more than {@code idleTtl} behind the watermark, with no
- *       events waiting, loses its state, so millions of short-lived keys do not grow state forever. Once per TTL
- *       of event time a sweep looks at every stream ({@link IdleSweep}, called by {@link ForecasterOperator}
- *       with each watermark): a stream is dropped between one and two TTLs after its last event (plus the
- *       sweep's length, 64 watermarks). Applying events writes nothing for it, and it sets no timer.</li>
+ *   <li>Idle streams: a stream whose next event comes more than {@code idleTtl} after its last one starts over
+ *       from a new state, as if it had never been seen (Flink's state TTL likewise never returns an expired
+ *       value), so what its events give depends on their times alone: {@code ssm-stream replay --idle-ttl} does
+ *       the same. The state of a stream whose last event is more than {@code idleTtl} behind the watermark is
+ *       dropped, so millions of short-lived keys do not grow state forever: once per TTL of event time a sweep
+ *       looks at every stream ({@link IdleSweep}, called by {@link ForecasterOperator} with each watermark), and
+ *       drops an idle stream between one and two TTLs after its last event (plus the sweep's length, 64
+ *       watermarks). Events still waiting for such a stream are all more than a TTL after its last one (they are
+ *       ahead of the watermark), so they start it over either way. Applying events writes nothing for the sweep,
+ *       and it sets no timer.</li>
  *   <li>Model updates: see {@link ActiveModel} for the switch point and how stream states follow. The accepted
  *       update and the model's bytes are kept in {@link #ACCEPTED_MODEL_STATE} (broadcast state), so a job
  *       restored from a checkpoint runs the model it had switched to, whatever its {@code --model} says.</li>
@@ -213,8 +218,12 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             ForecasterState stored = forecasterState.value();
             ForecasterState state = active.stateFor(stored);
             for (int i = 0; i < released; i++) {
-                out.setAbsoluteTimestamp(events.ts(i));
-                out.collect(apply(forecaster, state, stream, events.ts(i), events.values(i)));
+                long ts = events.ts(i);
+                if (state.hasEvents() && idleSweep.isIdle(Math.floorDiv(state.lastTsMicros(), 1000L), ts)) {
+                    state = active.stateFor(null); // a TTL since its last event: start over, see the class comment
+                }
+                out.setAbsoluteTimestamp(ts);
+                out.collect(apply(forecaster, state, stream, ts, events.values(i)));
             }
             forecasterState.update(state);
             if (stored == null) {
@@ -245,8 +254,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         idleSweep.onWatermark(watermark, streams, stream -> {
             keys.accept(stream);
             ForecasterState stored = forecasterState.value();
-            if (stored != null && waiting.of(stream) == null
-                    && idleSweep.isIdle(Math.floorDiv(stored.lastTsMicros(), 1000L), watermark)) {
+            if (stored != null && idleSweep.isIdle(Math.floorDiv(stored.lastTsMicros(), 1000L), watermark)) {
                 forecasterState.clear();
                 metrics.streamExpired();
             }

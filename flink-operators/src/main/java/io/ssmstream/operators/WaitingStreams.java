@@ -117,11 +117,6 @@ final class WaitingStreams {
         return releaseOrder.polledStream();
     }
 
-    /** The stream's waiting events, or null when none wait. */
-    PendingEvents of(String stream) {
-        return byStream.get(stream);
-    }
-
     /** Drops the stream's {@code count} earliest waiting events, which were applied. */
     void applied(String stream, PendingEvents events, int count) {
         events.removeFirst(count);

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -299,18 +301,32 @@ class SsmForecastFunctionTest {
     }
 
     @Test
-    void aStreamWithEventsWaitingIsKeptWhateverItsLastAppliedEvent() throws Exception {
+    void aStreamBackMoreThanATtlAfterItsLastEventStartsOverWhetherTheSweepDroppedItOrNot() throws Exception {
         long ttl = TTL.toMillis();
-        long later = 2000 + 2 * ttl;
+        long firstSweep = 2000 + ttl;
         try (var h = harness()) {
-            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
-            h.processWatermark(2000);
-            h.processElement(ForecasterHarness.event("a", later, 11), later);
-            h.processWatermark(later - 1); // a sweep: a's last applied event is two TTLs back, the next one waits
-            assertEquals(1, ForecasterHarness.numKeyedStateEntries(h));
-            h.processWatermark(later);
-            List<ForecastRecord> out = h.extractOutputValues();
-            assertEquals(List.of(1L, 2L), out.stream().map(r -> r.events).toList(), "the stream went on");
+            for (String stream : List.of("a", "b", "c")) {
+                h.processElement(ForecasterHarness.event(stream, 1000, 10), 1000);
+            }
+            h.processWatermark(2000); // the first watermark: the first sweep is a TTL later
+            h.processElement(ForecasterHarness.event("b", 1001 + ttl, 11), 1001 + ttl); // back after a TTL + 1 ms
+            h.processElement(ForecasterHarness.event("c", 1000 + ttl, 11), 1000 + ttl); // back after exactly a TTL
+            h.processWatermark(1001 + ttl);
+            assertEquals(3, ForecasterHarness.numKeyedStateEntries(h), "no sweep yet: b was never dropped");
+            h.processElement(ForecasterHarness.event("a", firstSweep + 10, 11), firstSweep + 10);
+            h.processWatermark(firstSweep); // the sweep drops a, whose next event waits
+            assertEquals(2, ForecasterHarness.numKeyedStateEntries(h), "a dropped with an event waiting");
+            h.processWatermark(firstSweep + 10);
+            Map<String, List<ForecastRecord>> byStream = h.extractOutputValues().stream()
+                    .collect(Collectors.groupingBy(r -> r.stream));
+            assertEquals(List.of(1L, 1L), byStream.get("a").stream().map(r -> r.events).toList());
+            assertEquals(List.of(1L, 1L), byStream.get("b").stream().map(r -> r.events).toList());
+            assertEquals(List.of(1L, 2L), byStream.get("c").stream().map(r -> r.events).toList());
+            assertArrayEquals(expectedForecasts(new long[] {1001 + ttl}, new float[] {11}).get(0),
+                    byStream.get("b").get(1).forecast, "b's forecast is a new stream's");
+            assertArrayEquals(expectedForecasts(new long[] {firstSweep + 10}, new float[] {11}).get(0),
+                    byStream.get("a").get(1).forecast, "a's forecast is a new stream's");
+            assertEquals(3, ForecasterHarness.numKeyedStateEntries(h));
         }
     }
 

@@ -15,6 +15,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +59,13 @@ final class ReplayCommand extends CliCommand {
                     + "instead of stopping; report them at the end.")
     boolean skipBad;
 
+    @Option(names = "--idle-ttl", defaultValue = "7d", converter = RunCommand.DurationConverter.class,
+            description = "After a gap longer than this between two rows the stream starts over from a new state, "
+                    + "as the job's does (default: ${DEFAULT-VALUE}).")
+    Duration idleTtl;
+
     private final List<String> skipReasons = new ArrayList<>();
+    private long restarts;
     private long skipped;
     private long rows;
 
@@ -67,6 +74,10 @@ final class ReplayCommand extends CliCommand {
         skipReasons.clear();
         skipped = 0;
         rows = 0;
+        restarts = 0;
+        if (idleTtl.isNegative() || idleTtl.isZero()) {
+            throw new IllegalArgumentException("--idle-ttl must be positive, got " + idleTtl);
+        }
         SsmModel model = SsmModel.load(modelPath);
         SsmRunner runner = new SsmRunner(model, KernelOpsProvider.get());
         long start = System.nanoTime(); // the rate counts reading, stepping and writing
@@ -90,8 +101,10 @@ final class ReplayCommand extends CliCommand {
                     + String.join("; ", skipReasons));
         }
         err().println(String.format(Locale.ROOT,
-                "ssm-stream: replay: %d rows, %d skipped, kernels %s, %.3f s, %.0f events/s%s",
-                rows, skipped, runner.ops().name(), seconds, seconds > 0 ? rows / seconds : 0.0,
+                "ssm-stream: replay: %d rows, %d skipped, %s, kernels %s, %.3f s, %.0f events/s%s",
+                rows, skipped, restarts == 0 ? "no gap over --idle-ttl"
+                        : restarts + " restart" + (restarts == 1 ? "" : "s") + " after gaps over --idle-ttl",
+                runner.ops().name(), seconds, seconds > 0 ? rows / seconds : 0.0,
                 output != null ? ", wrote " + output : ""));
         err().flush();
         return SsmStreamCli.EXIT_OK;
@@ -118,8 +131,14 @@ final class ReplayCommand extends CliCommand {
         String[] record = new String[1 + 3 * d];
         long previousMicros = 0;
         boolean first = true;
+        long ttlMicros = idleTtl.toNanos() / 1000;
         EventRow row;
         while ((row = nextRow(reader)) != null) {
+            if (!first && row.micros() - previousMicros > ttlMicros) {
+                state = StreamState.zeros(runner.model()); // as the job: a stream back after its TTL starts over
+                first = true;
+                restarts++;
+            }
             float tau = first ? TimeGap.FIRST_EVENT : TimeGap.tau(previousMicros, row.micros(), config.dtUnitMs());
             runner.step(state, row.values(), tau, mean, std);
             first = false;

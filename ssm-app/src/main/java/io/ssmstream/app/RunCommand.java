@@ -74,8 +74,9 @@ final class RunCommand extends CliCommand {
     Duration outOfOrderness;
 
     @Option(names = "--idle-ttl", defaultValue = "7d", converter = DurationConverter.class,
-            description = "Drop a stream's state once its last event is this far behind the watermark (event "
-                    + "time; at the latest twice this; default: ${DEFAULT-VALUE}).")
+            description = "A stream whose next event comes later than this after its last one starts over; its "
+                    + "state is dropped once its last event is this far behind the watermark (event time; at "
+                    + "the latest twice this; default: ${DEFAULT-VALUE}).")
     Duration idleTtl;
 
     @Option(names = "--idle-partition-timeout", defaultValue = "10s", converter = DurationConverter.class,

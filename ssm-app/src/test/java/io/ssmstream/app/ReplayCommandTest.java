@@ -130,6 +130,50 @@ class ReplayCommandTest {
     }
 
     @Test
+    void aGapLongerThanTheIdleTtlStartsTheStreamOverAndOneOfExactlyTheTtlDoesNot() throws IOException {
+        List<String> before = List.of("2024-01-01 00:00:00,1.5,-2", "2024-01-01 00:01:00,1.75,-1.5");
+        List<String> after = List.of("2024-01-01 02:01:00,2,1", "2024-01-01 03:01:00,2.5,0",
+                "2024-01-01 03:02:00,3,0.25");
+        List<String> rows = new ArrayList<>(before);
+        rows.addAll(after); // gaps: 2 hours (over the TTL), then 1 hour (the TTL)
+        Path in = csv("in.csv", HEADER + String.join("\n", rows) + "\n");
+        CliRun run = CliRun.plain("replay", "--model", modelFile.toString(), "--input", in.toString(),
+                "--idle-ttl", "1h");
+        assertEquals(0, run.exitCode(), run::toString);
+        List<String[]> expected = new ArrayList<>(expectedForecasts(before));
+        expected.addAll(expectedForecasts(after));
+        for (int r = 0; r < expected.size(); r++) {
+            String[] got = run.outLines().get(1 + r).split(",");
+            assertEquals(Arrays.asList(expected.get(r)), Arrays.asList(got).subList(3, 7), "row " + r);
+        }
+        assertTrue(run.err().contains("1 restart after gaps over --idle-ttl"), run::toString);
+    }
+
+    @Test
+    void theDefaultIdleTtlIsSevenDays() throws IOException {
+        List<String> rows = List.of("2024-01-01 00:00:00,1.5,-2", "2024-01-08 00:00:00,1.75,-1.5",
+                "2024-01-15 00:00:01,2,1");
+        Path in = csv("in.csv", HEADER + String.join("\n", rows) + "\n");
+        CliRun run = CliRun.plain("replay", "--model", modelFile.toString(), "--input", in.toString());
+        List<String[]> expected = new ArrayList<>(expectedForecasts(rows.subList(0, 2)));
+        expected.addAll(expectedForecasts(rows.subList(2, 3)));
+        for (int r = 0; r < expected.size(); r++) {
+            String[] got = run.outLines().get(1 + r).split(",");
+            assertEquals(Arrays.asList(expected.get(r)), Arrays.asList(got).subList(3, 7), "row " + r);
+        }
+    }
+
+    @Test
+    void aZeroIdleTtlFailsWithOneLine() throws IOException {
+        Path in = csv("in.csv", GOOD);
+        CliRun run = CliRun.plain("replay", "--model", modelFile.toString(), "--input", in.toString(),
+                "--idle-ttl", "0s");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.err().contains("--idle-ttl must be positive"), run::toString);
+    }
+
+    @Test
     void outputFileHasTheSameContentAndNoTemporaryFileIsLeft() throws IOException {
         Path in = csv("in.csv", GOOD);
         Path out = dir.resolve("out.csv");
@@ -151,6 +195,7 @@ class ReplayCommandTest {
         assertEquals(1, run.errLines().size(), run::toString);
         String summary = run.errLines().get(0);
         assertTrue(summary.contains("5 rows") && summary.contains("0 skipped")
+                && summary.contains("no gap over --idle-ttl")
                 && summary.contains("kernels " + KernelOpsProvider.get().name()) && summary.contains("events/s"), summary);
     }
 

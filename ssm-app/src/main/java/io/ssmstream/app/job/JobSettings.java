@@ -78,9 +78,9 @@ public final class JobSettings implements Serializable {
         }
 
         /**
-         * How long a stream may go without events (in event time: its last event this far behind the
-         * watermark) before its state is dropped; default 7 days. The forecaster looks once per TTL, so its
-         * streams are dropped by twice this.
+         * How long a stream may go without events (event time) before it starts over from a new state;
+         * default 7 days. Its state is dropped once its last event is this far behind the watermark: the
+         * forecaster looks once per TTL, so by twice this.
          */
         public Builder idleTtl(Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {

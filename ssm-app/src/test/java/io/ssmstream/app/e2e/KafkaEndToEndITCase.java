@@ -89,15 +89,21 @@ class KafkaEndToEndITCase {
         assertEquals(clean, recovered);
     }
 
-    /** The job's forecasts equal {@code ssm-stream replay} of the same series, float for float. */
+    /**
+     * The job's forecasts equal {@code ssm-stream replay} of the same series, float for float, with the default
+     * idle TTL (7 days) in both: the series has a gap of 8 days, after which the stream starts over, and one of
+     * exactly 7 days, after which it goes on.
+     */
     @Test
     void jobForecastsEqualReplayOfTheSameSeries(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.safetensors");
         MODEL.save(model);
         Path csv = dir.resolve("series.csv");
         StringBuilder text = new StringBuilder("timestamp,value\n");
+        long day = 86_400_000L;
         for (int i = 0; i < 300; i++) {
-            text.append(1_700_000_000_000L + i * 60_000L + (i % 7 == 0 ? 30_000L : 0)).append(',')
+            long gaps = (i >= 100 ? 8 * day : 0) + (i >= 250 ? 7 * day - 60_000L : 0);
+            text.append(1_700_000_000_000L + gaps + i * 60_000L + (i % 7 == 0 ? 30_000L : 0)).append(',')
                     .append(50 + 5 * Math.sin(i / 4.0) + (i == 200 ? 40 : 0)).append('\n');
         }
         Files.writeString(csv, text);
@@ -123,5 +129,8 @@ class KafkaEndToEndITCase {
             assertEquals(f[2], Float.toString(job.get(i).forecast[0]), "forecast at row " + i);
             assertEquals(f[3], Float.toString(job.get(i).std[0]), "std at row " + i);
         }
+        assertEquals(100, job.get(99).events);
+        assertEquals(1, job.get(100).events, "started over after 8 days");
+        assertEquals(200, job.get(299).events, "went on after exactly 7 days");
     }
 }
