@@ -12,10 +12,12 @@ import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.ModelInitializer;
 import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.state.ForecasterStateCodec;
 import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.ModelArtifact;
+import io.ssmstream.operators.swap.SwapSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -175,11 +177,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         ssm.save(modelFile);
         model = ModelArtifact.fromFile(modelFile);
         dInput = ssm.config().dInput();
-        ForecasterState s = new StreamForecaster(ssm, KernelOpsProvider.get(), new LikelihoodScorer()).newState();
-        stateSize = s.forecastMean().length + s.forecastStd().length + s.scorerState().length;
-        for (float[] layer : s.ssm().layers()) {
-            stateSize += layer.length;
-        }
+        stateSize = streamStateFloats(ssm, model.version());
         try (EmbeddedKafka kafka = startKafka()) {
             for (long n : streams) {
                 runAll(kafka, n);
@@ -189,6 +187,23 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         report(System.out);
         return 0;
+    }
+
+    /**
+     * The size of the SSM job's state of one stream whose input window is full (SSM state, forecast, scorer,
+     * model version and the window's events), in its checkpoint bytes, as floats rounded up: the pass-through's
+     * state has as many bytes.
+     */
+    private static int streamStateFloats(SsmModel ssm, String version) {
+        int window = SwapSettings.DEFAULT_WINDOW;
+        StreamForecaster forecaster = new StreamForecaster(ssm, KernelOpsProvider.get(), new LikelihoodScorer());
+        ForecasterState state = forecaster.newState(version, window);
+        float[] values = new float[ssm.config().dInput()];
+        for (int i = 0; i < window; i++) {
+            values[0] = i;
+            forecaster.step(state, i * 60_000_000L, values);
+        }
+        return (ForecasterStateCodec.toBytes(state).length + Float.BYTES - 1) / Float.BYTES;
     }
 
     /** Kafka's storage formatter prints two lines to stdout, which is kept for the report. */
@@ -425,7 +440,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() / (double) (1L << 30),
                 KernelOpsProvider.get().getClass().getSimpleName());
         out.printf(Locale.ROOT, "Model: mamba d_model 16, n_layers 2, d_state 16, d_input 1 (seed %d); state %,d floats per stream "
-                        + "(pass-through: a float[%d]). Job: parallelism %d, %d partitions per topic, exactly-once sink, "
+                        + "with a full input window, in checkpoint bytes (pass-through: a float[%d]). Job: parallelism %d, %d partitions per topic, exactly-once sink, "
                         + "out-of-orderness %s; embedded Kafka broker and MiniCluster in this JVM.%n",
                 seed, stateSize, stateSize, parallelism, partitions, outOfOrderness);
         if (!flinkConf.isEmpty()) {
