@@ -3,10 +3,13 @@ package io.ssmstream.operators;
 import java.util.Arrays;
 
 /**
- * Streams by the time of an event they have waiting, earliest first: what the watermark releases next. A binary
- * min-heap over parallel arrays, so an entry costs no object and no hashing. An entry holds the stream's buffer
- * of waiting events as well as its id, so that releasing a stream among a million needs no lookup by id (a hash
- * map's node and the id's bytes, cold after the watermark's delay, were a tenth of the forecaster's thread).
+ * Streams by the time of an event they have waiting, earliest first: what the watermark releases next. A 4-ary
+ * min-heap over parallel arrays, so an entry costs no object and no hashing; four children per node halve the
+ * levels a removal walks down (about 19 to 10 among the 400,000 streams waiting at a million streams), and a
+ * node's four children's times lie next to each other in memory (one or two cache lines per level). An entry
+ * holds the stream's buffer of waiting events as well as its id, so that releasing a stream among a million
+ * needs no lookup by id (a hash map's node and the id's bytes, cold after the watermark's delay, were a tenth of
+ * the forecaster's thread).
  *
  * <p>Why not an event-time timer per stream: Flink's timer service keeps each timer as an object in a heap per
  * key group plus a hash set that removes duplicates, and a stream among a million is released about once per
@@ -32,7 +35,7 @@ final class ReleaseOrder {
         }
         int i = size++;
         while (i > 0) { // sift up; events mostly arrive in time order, so this mostly stops at once
-            int parent = (i - 1) >>> 1;
+            int parent = (i - 1) >>> 2;
             if (ts[parent] <= eventTs) {
                 break;
             }
@@ -70,11 +73,13 @@ final class ReleaseOrder {
         streams[last] = null;
         buffers[last] = null;
         int i = 0;
-        int half = last >>> 1;
-        while (i < half) { // sift the last entry down from the root
-            int child = 2 * i + 1;
-            if (child + 1 < last && ts[child + 1] < ts[child]) {
-                child++;
+        while (4 * i + 1 < last) { // sift the last entry down from the root
+            int firstChild = 4 * i + 1;
+            int child = firstChild;
+            for (int c = firstChild + 1, end = Math.min(firstChild + 4, last); c < end; c++) {
+                if (ts[c] < ts[child]) {
+                    child = c;
+                }
             }
             if (movedTs <= ts[child]) {
                 break;

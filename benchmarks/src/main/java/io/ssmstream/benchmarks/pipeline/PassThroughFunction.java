@@ -2,7 +2,7 @@ package io.ssmstream.benchmarks.pipeline;
 
 import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.event.SensorEvent;
-import java.util.Arrays;
+import io.ssmstream.kernels.stream.LikelihoodScorer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -13,8 +13,10 @@ import org.apache.flink.util.Collector;
 /**
  * The Flink floor of the pipeline benchmark: what the SSM forecaster costs without the model. Per event it reads
  * the stream's {@code float[stateSize]} value state (as large as the SSM state), changes one element (an event
- * counter), writes it back and emits a {@link ForecastRecord} of the same shape as the forecaster's (values,
- * forecast and std of {@code d_input} floats, the same model version string).
+ * counter), writes it back and emits a {@link ForecastRecord} like the forecaster's: values, forecast and std of
+ * {@code d_input} floats, an anomaly score, the same model version string. Its numbers are as long in JSON as a
+ * model's: the forecast is the input, the std a float of as many digits, and the score 0 during the scorer's
+ * warm-up ({@link LikelihoodScorer#DEFAULT_WARM_UP} events per stream), then a double of full precision.
  *
  * <p>Unlike {@code SsmForecastFunction} it applies events on arrival: no buffering until the watermark passes
  * them (no buffer of waiting events, no event-time timers) and no idle-stream timer.
@@ -50,9 +52,13 @@ public final class PassThroughFunction extends KeyedProcessFunction<String, Sens
         }
         s[0] += 1; // events of this stream, exact up to 2^24
         state.update(s);
+        long events = (long) s[0];
         float[] std = new float[event.values.length];
-        Arrays.fill(std, 1f);
-        out.collect(new ForecastRecord(event.stream, event.ts, event.values, event.values.clone(), std, 0.0,
-                modelVersion, (long) s[0]));
+        for (int k = 0; k < std.length; k++) {
+            std[k] = Math.abs(event.values[k]) + 0.5f;
+        }
+        double score = events <= LikelihoodScorer.DEFAULT_WARM_UP ? 0.0 : Math.abs(event.values[0]) / 3.0;
+        out.collect(new ForecastRecord(event.stream, event.ts, event.values, event.values.clone(), std, score,
+                modelVersion, events));
     }
 }

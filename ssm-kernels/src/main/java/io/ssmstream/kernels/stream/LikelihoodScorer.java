@@ -60,6 +60,8 @@ import java.util.Arrays;
  * and replaced.
  */
 public final class LikelihoodScorer implements AnomalyScorer {
+    /** Events that score 0 at a stream's start unless {@link Builder#warmUp} says otherwise. */
+    public static final int DEFAULT_WARM_UP = 100;
     static final double CALIBRATION_CAP = 3;
     static final double RAW_DECADES = 10;
     static final double RED_ZONE = 1e-5;
@@ -128,7 +130,7 @@ public final class LikelihoodScorer implements AnomalyScorer {
     public static final class Builder {
         private int shortWindow = 20;
         private int horizon = 2000;
-        private int warmUp = 100;
+        private int warmUp = DEFAULT_WARM_UP;
         private double spatialTolerance = 0.05;
         private int quietPeriod = 50;
         private double recordFactor = 1.2;
