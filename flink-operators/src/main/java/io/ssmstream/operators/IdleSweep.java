@@ -20,7 +20,9 @@ import org.apache.flink.util.function.ThrowingConsumer;
  * <p>Event time, not processing time: a replay of old data expires the streams that went quiet as the live job
  * would have, whatever the replay's speed: a stream whose events are never more than a TTL apart is never
  * dropped, one silent for two TTLs and the sweep's length always is; in between it depends on where the sweep
- * stands when the stream's next event arrives.
+ * stands when the stream's next event arrives. That decides only when the memory is freed: a stream back more
+ * than a TTL after its last event starts over whether or not its state was dropped
+ * ({@link SsmForecastFunction}).
  */
 final class IdleSweep {
     /** A sweep is spread over this many watermarks. */
