@@ -80,11 +80,11 @@ final class IdleSweep {
     }
 
     /**
-     * Whether a stream whose last event was at {@code lastEventMillis} is idle at {@code watermark}: more than
-     * a TTL behind it.
+     * Whether a stream whose last event was at {@code lastEventMillis} is idle at {@code time} (a watermark, or
+     * the stream's next event): more than a TTL before it.
      */
-    boolean isIdle(long lastEventMillis, long watermark) {
-        return watermark >= Long.MIN_VALUE + ttlMillis && lastEventMillis < watermark - ttlMillis;
+    boolean isIdle(long lastEventMillis, long time) {
+        return time >= Long.MIN_VALUE + ttlMillis && lastEventMillis < time - ttlMillis;
     }
 
     private long aTtlAfter(long time) {

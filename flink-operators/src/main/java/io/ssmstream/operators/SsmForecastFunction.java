@@ -219,7 +219,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
             ForecasterState state = active.stateFor(stored);
             for (int i = 0; i < released; i++) {
                 long ts = events.ts(i);
-                if (state.hasEvents() && idleSweep.isIdle(Math.floorDiv(state.lastTsMicros(), 1000L), ts)) {
+                if (state.hasEvents() && idleAt(state, ts)) {
                     state = active.stateFor(null); // a TTL since its last event: start over, see the class comment
                 }
                 out.setAbsoluteTimestamp(ts);
@@ -242,6 +242,11 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
                 score, state.modelVersion(), state.ssm().events());
     }
 
+    /** Whether the stream's last event is more than a TTL before {@code timeMillis} (see {@link IdleSweep#isIdle}). */
+    private boolean idleAt(ForecasterState state, long timeMillis) {
+        return idleSweep.isIdle(Math.floorDiv(state.lastTsMicros(), 1000L), timeMillis);
+    }
+
     /**
      * Drops the idle streams among this watermark's share of the idle sweep ({@link IdleSweep}); after
      * {@link #applyReleased}, so a stream's events this watermark releases count.
@@ -254,7 +259,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         idleSweep.onWatermark(watermark, streams, stream -> {
             keys.accept(stream);
             ForecasterState stored = forecasterState.value();
-            if (stored != null && idleSweep.isIdle(Math.floorDiv(stored.lastTsMicros(), 1000L), watermark)) {
+            if (stored != null && idleAt(stored, watermark)) {
                 forecasterState.clear();
                 metrics.streamExpired();
             }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
@@ -131,7 +132,7 @@ final class ReplayCommand extends CliCommand {
         String[] record = new String[1 + 3 * d];
         long previousMicros = 0;
         boolean first = true;
-        long ttlMicros = idleTtl.toNanos() / 1000;
+        long ttlMicros = TimeUnit.MICROSECONDS.convert(idleTtl); // saturates: --idle-ttl 1000000000d is "never"
         EventRow row;
         while ((row = nextRow(reader)) != null) {
             if (!first && row.micros() - previousMicros > ttlMicros) {
