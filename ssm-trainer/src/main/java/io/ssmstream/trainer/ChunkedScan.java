@@ -90,7 +90,7 @@ public final class ChunkedScan implements DiagonalScan {
     @Override
     public NDArray real(NDArray logA, NDArray b) {
         Layout g = new Layout(logA.getShape(), chunk);
-        NDArray l = g.toChunks(logA.maximum(MIN_LOG_DECAY));            // (B, C, T, S)
+        NDArray l = g.toChunks(logA.maximum(Constants.of(logA, MIN_LOG_DECAY))); // (B, C, T, S)
         NDArray bc = g.toChunks(b);
         NDArray cum = l.cumSum(2);
         NDArray within;
@@ -131,7 +131,7 @@ public final class ChunkedScan implements DiagonalScan {
     @Override
     public NDArray[] complex(NDArray logARe, NDArray logAIm, NDArray bRe, NDArray bIm) {
         Layout g = new Layout(logARe.getShape(), chunk);
-        NDArray lr = g.toChunks(logARe.maximum(MIN_LOG_DECAY));          // (B, C, T, S)
+        NDArray lr = g.toChunks(logARe.maximum(Constants.of(logARe, MIN_LOG_DECAY))); // (B, C, T, S)
         NDArray li = g.toChunks(centred(logAIm));
         NDArray br = g.toChunks(bRe);
         NDArray bi = g.toChunks(bIm);
@@ -227,8 +227,9 @@ public final class ChunkedScan implements DiagonalScan {
 
     /** The phase reduced to [-π, π], so that cumulative phases stay small and exact in float32. */
     private static NDArray centred(NDArray phase) {
-        NDArray p = phase.mod(TWO_PI); // [0, 2π) (the gradient passes through unchanged)
-        return p.sub(p.gt(Math.PI).toType(p.getDataType(), false).mul(TWO_PI));
+        NDArray twoPi = Constants.of(phase, TWO_PI);
+        NDArray p = phase.mod(twoPi); // [0, 2π) (the gradient passes through unchanged)
+        return p.sub(p.gt(Math.PI).toType(p.getDataType(), false).mul(twoPi));
     }
 
     /** d[..., t, s] = cum[..., t] - cum[..., s], (B, C, S, T, T), from cum (B, C, S, T). */

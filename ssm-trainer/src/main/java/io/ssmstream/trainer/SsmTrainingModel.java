@@ -146,12 +146,13 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray mean = out.get(new NDIndex("..., :{}", d));
         NDArray logVar = out.get(new NDIndex("..., {}:", d));
         NDArray err = target.sub(mean);
-        NDArray nll = logVar.add(err.square().mul(logVar.neg().exp())).mul(0.5f);
+        NDArray nll = logVar.add(err.square().mul(logVar.neg().exp())).mul(Constants.of(logVar, 0.5));
         // where, not a product: an unscored step (padding, burn-in) must not turn the loss or its gradient into
         // NaN even when its own NLL overflows
         NDArray scored = mask.expandDims(2).broadcast(nll.getShape()).gt(0f);
         NDArray weighted = NDArrays.where(scored, nll, nll.zerosLike());
-        return weighted.sum().div(mask.sum().mul((float) d).maximum(1f));
+        NDArray scoredValues = mask.sum().mul(Constants.of(mask, d));
+        return weighted.sum().div(scoredValues.maximum(Constants.of(scoredValues, 1)));
     }
 
     // ------------------------------------------------------------------ mixers
@@ -223,7 +224,8 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray cIm = c.get(new NDIndex("..., 1"));
         NDArray xr = x[0].reshape(b, len, h, half);
         NDArray xi = x[1].reshape(b, len, h, half);
-        NDArray y = xr.mul(cRe).sub(xi.mul(cIm)).sum(new int[] {3}).mul(2f).add(u.mul(p(pre + "D")));
+        NDArray y = xr.mul(cRe).sub(xi.mul(cIm)).sum(new int[] {3}).mul(Constants.of(u, 2))
+                .add(u.mul(p(pre + "D")));
         y = Activation.gelu(y);
         NDArray o = y.matMul(p(pre + "output_linear.0.weight").reshape(2L * h, h).transpose())
                 .add(p(pre + "output_linear.0.bias"));                      // (B, L, 2H)
@@ -287,9 +289,10 @@ public final class SsmTrainingModel implements AutoCloseable {
      */
     static NDArray[] expm1(NDArray re, NDArray im) {
         NDArray ex = re.exp();
-        NDArray em1 = re.mul(0.5f).tanh().mul(ex.add(1f));
-        NDArray sinHalf = im.mul(0.5f).sin();
-        NDArray outRe = em1.mul(im.cos()).sub(sinHalf.square().mul(2f));
+        NDArray half = Constants.of(re, 0.5);
+        NDArray em1 = re.mul(half).tanh().mul(ex.add(1f));
+        NDArray sinHalf = im.mul(half).sin();
+        NDArray outRe = em1.mul(im.cos()).sub(sinHalf.square().mul(Constants.of(im, 2)));
         NDArray outIm = ex.mul(im.sin());
         return new NDArray[] {outRe, outIm};
     }

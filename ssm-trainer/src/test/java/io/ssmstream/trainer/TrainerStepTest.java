@@ -5,13 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.ssmstream.kernels.model.Arch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrainerStepTest {
@@ -49,6 +59,65 @@ class TrainerStepTest {
                 for (float g : p.getGradient().toFloatArray()) {
                     assertEquals(0f, g, "gradients are cleared after a step");
                 }
+            }
+        }
+    }
+
+    /**
+     * DJL's CPU arrays made from Java data wrap a direct buffer that Java frees once the array is closed; a
+     * constant the autograd graph saved for backward must not be one of them. Between forward and backward this
+     * test has Java free what it can and fill the freed memory with 1e30, which no constant of the model equals.
+     */
+    @Test
+    void gradientsDoNotDependOnMemoryJavaFreesBetweenForwardAndBackward() throws InterruptedException {
+        for (Arch arch : Arch.values()) {
+            try (NDManager root = NDManager.newBaseManager();
+                 SsmTrainingModel model = SsmTrainingModel.fromModel(TestModels.noisy(arch, 1, true, 5), root,
+                         new ChunkedScan(ChunkedScan.DEFAULT_CHUNK))) {
+                Map<String, float[]> quiet = gradients(model, root, false);
+                Map<String, float[]> churned = gradients(model, root, true);
+                for (String name : quiet.keySet()) {
+                    assertArrayEquals(quiet.get(name), churned.get(name), arch + " " + name);
+                }
+            }
+        }
+    }
+
+    private static Map<String, float[]> gradients(SsmTrainingModel model, NDManager root, boolean churn)
+            throws InterruptedException {
+        Windows.Batch b = batch(0.5f);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (NDManager m = root.newSubManager();
+             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray u = m.create(b.u(), new Shape(1, b.length(), 1));
+            NDArray tau = m.create(b.tau(), new Shape(1, b.length()));
+            NDArray loss = SsmTrainingModel.gaussianNll(model.forward(u, tau),
+                    m.create(b.target(), new Shape(1, b.length(), 1)), m.create(b.mask(), new Shape(1, b.length())));
+            if (churn) {
+                refillFreedDirectMemoryWithHugeValues();
+            }
+            gc.backward(loss);
+        }
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            NDArray g = e.getValue().getGradient();
+            out.put(e.getKey(), g.toFloatArray());
+            g.set(new NDIndex("..."), 0);
+            g.close();
+        }
+        return out;
+    }
+
+    private static void refillFreedDirectMemoryWithHugeValues() throws InterruptedException {
+        List<ByteBuffer> keep = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            System.gc();
+            Thread.sleep(50); // the cleaner thread frees the unreachable buffers
+            for (int i = 0; i < 2000; i++) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(4 << (i % 4)).order(ByteOrder.nativeOrder());
+                while (buf.remaining() >= 4) {
+                    buf.putFloat(1e30f);
+                }
+                keep.add(buf);
             }
         }
     }
