@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Events per second through in-process Kafka -> the forecasting job -> Kafka, on this machine, for
- * {streams} x {state backend} x {SSM job, pass-through job}, and end-to-end latency at a fixed input rate.
+ * {streams} x {state backend} x {SSM job, pass-through floors (see {@link PassThroughFunction})}, and end-to-end
+ * latency at a fixed input rate.
  * See benchmarks/PIPELINE.md. The report (markdown) goes to stdout, progress to stderr.
  */
 @Command(name = "PipelineBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
@@ -67,7 +68,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--backends", split = ",", description = "State backends (default: hashmap,rocksdb).")
     List<String> backends = List.of("hashmap", "rocksdb");
 
-    @Option(names = "--jobs", split = ",", description = "Jobs: ssm, pass-through (default: both).")
+    @Option(names = "--jobs", split = ",", description = "Jobs: ssm, pass-through (the floor: changes every float "
+            + "of its state per event), pass-through-one (changes one float per event) (default: ssm, pass-through).")
     List<String> jobs = List.of("ssm", "pass-through");
 
     @Option(names = "--modes", split = ",", description = "throughput, latency (default: both).")
@@ -164,7 +166,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         applyQuick();
         oneOf("--modes", modes, "throughput", "latency");
-        oneOf("--jobs", jobs, "ssm", "pass-through");
+        oneOf("--jobs", jobs, "ssm", "pass-through", "pass-through-one");
         oneOf("--backends", backends, "hashmap", "rocksdb");
         oneOf("--latency-sinks", latencySinks, "exactly-once", "at-least-once");
         if (modes.contains("latency") && !modes.contains("throughput") && rate == null) {
@@ -420,10 +422,27 @@ public final class PipelineBenchmark implements Callable<Integer> {
         switch (c.job()) {
             case "ssm" -> KafkaForecastJob.wire(env, spec);
             case "pass-through" -> KafkaForecastJob.wire(env, spec, dInput,
-                    new PassThroughFunction(stateSize, model.version()), "pass-through");
-            default -> throw new IllegalArgumentException("job must be ssm or pass-through, got " + c.job());
+                    new PassThroughFunction(stateSize, model.version(), PassThroughFunction.Touch.EVERY_FLOAT),
+                    "pass-through");
+            case "pass-through-one" -> KafkaForecastJob.wire(env, spec, dInput,
+                    new PassThroughFunction(stateSize, model.version(), PassThroughFunction.Touch.ONE_FLOAT),
+                    "pass-through-one");
+            default -> throw new IllegalArgumentException("job must be ssm, pass-through or pass-through-one, got "
+                    + c.job());
         }
         return env;
+    }
+
+    /** The same streams and backend's run of {@code job}, if it ran without an error. */
+    private Throughput floor(Config c, String job) {
+        return throughputs.stream().filter(t -> t.config().equals(new Config(c.streams(), c.backend(), job))
+                && t.error() == null).findFirst().orElse(null);
+    }
+
+    /** "measured ratio | whole-job ratio", or dashes without a floor. */
+    private static String ratios(Throughput ssm, Throughput floor) {
+        return floor == null ? "- | -" : String.format(Locale.ROOT, "%.2f | %.2f", ssm.rate() / floor.rate(),
+                ssm.jobRate() / floor.jobRate());
     }
 
     private void report(PrintStream out) {
@@ -480,15 +499,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
                                 o.measured(), t.warmUp(), t.events()));
             }
             out.println();
-            out.println("| streams | backend | SSM / pass-through (measured) | SSM / pass-through (whole job) |");
-            out.println("| ---: | --- | ---: | ---: |");
+            boolean oneFloat = jobs.contains("pass-through-one");
+            out.println("| streams | backend | SSM / pass-through (measured) | SSM / pass-through (whole job) |"
+                    + (oneFloat ? " SSM / pass-through-one (measured) | SSM / pass-through-one (whole job) |" : ""));
+            out.println("| ---: | --- | ---: | ---: |" + (oneFloat ? " ---: | ---: |" : ""));
             for (Throughput s : throughputs) {
                 Config c = s.config();
-                Throughput p = throughputs.stream().filter(t -> t.config().equals(new Config(c.streams(), c.backend(),
-                        "pass-through"))).findFirst().orElse(null);
-                if (c.job().equals("ssm") && p != null && s.error() == null && p.error() == null) {
-                    out.printf(Locale.ROOT, "| %,d | %s | %.2f | %.2f |%n", c.streams(), c.backend(),
-                            s.rate() / p.rate(), s.jobRate() / p.jobRate());
+                if (c.job().equals("ssm") && s.error() == null) {
+                    out.printf(Locale.ROOT, "| %,d | %s | %s |%s%n", c.streams(), c.backend(),
+                            ratios(s, floor(c, "pass-through")),
+                            oneFloat ? " " + ratios(s, floor(c, "pass-through-one")) + " |" : "");
                 }
             }
         }
