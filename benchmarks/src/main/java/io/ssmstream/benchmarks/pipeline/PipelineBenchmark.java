@@ -65,6 +65,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     long warmUpEvents = 12_000_000L;
 
+    @Option(names = "--jvm-warm-up-events", description = "Throughput: before the measured jobs of a stream count, "
+            + "one unmeasured job of each configured kind over this many events, so that no measured job is the "
+            + "JVM's first (the first is far slower at a million streams, whatever its kind); 0: none "
+            + "(default: ${DEFAULT-VALUE}).")
+    long jvmWarmUpEvents = 2_000_000L;
+
     @Option(names = "--backends", split = ",", description = "State backends (default: hashmap,rocksdb).")
     List<String> backends = List.of("hashmap", "rocksdb");
 
@@ -242,6 +248,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         if (!given.hasMatchedOption("--warm-up-events")) {
             warmUpEvents = 30_000L;
         }
+        if (!given.hasMatchedOption("--jvm-warm-up-events")) {
+            jvmWarmUpEvents = 30_000L;
+        }
         if (!given.hasMatchedOption("--latency-warmup")) {
             latencyWarmup = "3s";
         }
@@ -270,6 +279,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
             } catch (RuntimeException e) {
                 inputError = "input: " + rootMessage(e);
             }
+            if (inputError == null) {
+                warmUpJvm(kafka, n, configs);
+            }
             for (Config c : configs) {
                 Throughput t = inputError != null ? new Throughput(c, warmUpEvents, count, 0, 0, 0, 0, null, inputError)
                         : throughput(kafka, c, in, count);
@@ -294,6 +306,26 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * Runs each of {@code configs} once, unmeasured, over a topic of {@link #jvmWarmUpEvents} events of
+     * {@code n} streams. Without it the first measured job ran in a JVM that had run no job: at a million streams
+     * either kind ran a third slower there than after the other kind (JIT and heap growth of the whole stack).
+     */
+    private void warmUpJvm(EmbeddedKafka kafka, long n, List<Config> configs) {
+        if (jvmWarmUpEvents <= 0) {
+            return;
+        }
+        String topic = "jvm-warm-up-" + n;
+        kafka.createTopics(partitions, topic);
+        BenchKafka.produceBacklog(kafka.bootstrapServers(), topic, jvmWarmUpEvents, n, T0);
+        for (Config c : configs) {
+            Throughput t = throughput(kafka, c, topic, 0);
+            progress("%s: JVM warm-up job over %,d events: %s", c.id(), jvmWarmUpEvents,
+                    t.error() != null ? "FAILED " + t.error() : String.format(Locale.ROOT, "%.1f s", t.jobMs() / 1e3));
+        }
+        BenchKafka.deleteTopics(kafka.bootstrapServers(), topic);
     }
 
     private double halfPeak(Config c) {
@@ -474,7 +506,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     + "GC) in that window / those outputs; \"whole job\" = all events / Flink's net job runtime "
                     + "(submission to finish: start-up, warm-up, final checkpoint and commit); \"to first\" = submission "
                     + "(MiniCluster start included) -> first output, \"after last\" = last output -> job finished "
-                    + "(final checkpoint and commit).%n", warmUpEvents, checkpointInterval);
+                    + "(final checkpoint and commit). Before the measured jobs of each stream count, one unmeasured job "
+                    + "of each kind over %,d events (--jvm-warm-up-events), so that no measured job is the JVM's "
+                    + "first.%n", warmUpEvents, checkpointInterval, jvmWarmUpEvents);
             out.println();
             out.println("| streams | backend | job | measured events | measured s | events/s (measured) "
                     + "| CPU µs/event | job s | events/s (whole job) | to first s | after last s | outputs |");
