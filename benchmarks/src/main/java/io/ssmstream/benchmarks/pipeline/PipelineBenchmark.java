@@ -129,6 +129,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private int dInput;
     private int stateSize;
     private final List<Throughput> throughputs = new ArrayList<>();
+    private final List<String> jvmWarmUpFailures = new ArrayList<>();
     private final List<Latency> latencies = new ArrayList<>();
 
     record Config(long streams, String backend, String job) {
@@ -173,6 +174,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
         applyQuick();
         oneOf("--modes", modes, "throughput", "latency");
         oneOf("--jobs", jobs, "ssm", "pass-through", "pass-through-one");
+        if (jvmWarmUpEvents < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--jvm-warm-up-events must be 0 or more, got " + jvmWarmUpEvents);
+        }
         oneOf("--backends", backends, "hashmap", "rocksdb");
         oneOf("--latency-sinks", latencySinks, "exactly-once", "at-least-once");
         if (modes.contains("latency") && !modes.contains("throughput") && rate == null) {
@@ -311,21 +316,30 @@ public final class PipelineBenchmark implements Callable<Integer> {
     /**
      * Runs each of {@code configs} once, unmeasured, over a topic of {@link #jvmWarmUpEvents} events of
      * {@code n} streams. Without it the first measured job ran in a JVM that had run no job: at a million streams
-     * either kind ran a third slower there than after the other kind (JIT and heap growth of the whole stack).
+     * either kind ran a third slower there than after the other kind (the JIT and the warm state of the whole
+     * stack: a pre-touched heap did not change it). A failure here is reported and the measured jobs still run.
      */
     private void warmUpJvm(EmbeddedKafka kafka, long n, List<Config> configs) {
         if (jvmWarmUpEvents <= 0) {
             return;
         }
         String topic = "jvm-warm-up-" + n;
-        kafka.createTopics(partitions, topic);
-        BenchKafka.produceBacklog(kafka.bootstrapServers(), topic, jvmWarmUpEvents, n, T0);
-        for (Config c : configs) {
-            Throughput t = throughput(kafka, c, topic, 0);
-            progress("%s: JVM warm-up job over %,d events: %s", c.id(), jvmWarmUpEvents,
-                    t.error() != null ? "FAILED " + t.error() : String.format(Locale.ROOT, "%.1f s", t.jobMs() / 1e3));
+        try {
+            kafka.createTopics(partitions, topic);
+            BenchKafka.produceBacklog(kafka.bootstrapServers(), topic, jvmWarmUpEvents, n, T0);
+            for (Config c : configs) {
+                Throughput t = throughput(kafka, c, topic, 0);
+                if (t.error() != null) {
+                    jvmWarmUpFailures.add(c.id() + ": " + t.error());
+                }
+                progress("%s: JVM warm-up job over %,d events: %s", c.id(), jvmWarmUpEvents, t.error() != null
+                        ? "FAILED " + t.error() : String.format(Locale.ROOT, "%.1f s", t.jobMs() / 1e3));
+            }
+            BenchKafka.deleteTopics(kafka.bootstrapServers(), topic);
+        } catch (RuntimeException e) {
+            jvmWarmUpFailures.add(n + " streams, input: " + rootMessage(e));
+            progress("JVM warm-up for %,d streams FAILED: %s", n, rootMessage(e));
         }
-        BenchKafka.deleteTopics(kafka.bootstrapServers(), topic);
     }
 
     private double halfPeak(Config c) {
@@ -506,9 +520,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     + "GC) in that window / those outputs; \"whole job\" = all events / Flink's net job runtime "
                     + "(submission to finish: start-up, warm-up, final checkpoint and commit); \"to first\" = submission "
                     + "(MiniCluster start included) -> first output, \"after last\" = last output -> job finished "
-                    + "(final checkpoint and commit). Before the measured jobs of each stream count, one unmeasured job "
+                    + "(final checkpoint and commit). %s%n", warmUpEvents, checkpointInterval, jvmWarmUpEvents > 0
+                    ? String.format(Locale.ROOT, "Before the measured jobs of each stream count, one unmeasured job "
                     + "of each kind over %,d events (--jvm-warm-up-events), so that no measured job is the JVM's "
-                    + "first.%n", warmUpEvents, checkpointInterval, jvmWarmUpEvents);
+                    + "first.", jvmWarmUpEvents)
+                    : "No JVM warm-up jobs (--jvm-warm-up-events 0): the first measured job is the JVM's first.");
+            if (!jvmWarmUpFailures.isEmpty()) {
+                out.println();
+                out.println("**JVM warm-up jobs that failed** (the measured jobs after them may be the JVM's first): "
+                        + String.join("; ", jvmWarmUpFailures).replace('|', '/') + ".");
+            }
             out.println();
             out.println("| streams | backend | job | measured events | measured s | events/s (measured) "
                     + "| CPU µs/event | job s | events/s (whole job) | to first s | after last s | outputs |");
