@@ -5,6 +5,7 @@ import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.ModelInitializer;
 import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.state.CodecBuffer;
 import io.ssmstream.kernels.state.ForecasterStateCodec;
 import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.LikelihoodScorer;
@@ -32,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * pipeline benchmark's: Mamba, d_model 16, 2 layers, d_state 16, one input, {@link LikelihoodScorer}, with a
  * full input window of 64 events (the job's default), after 2048 events of the benchmarks' noisy sine.
  * Written to a {@link DataOutputStream} over a reused {@link ByteArrayOutputStream}; read from a
- * {@link DataInputStream} over the saved bytes.
+ * {@link DataInputStream} over the saved bytes; both through one reused {@link CodecBuffer}, as Flink's serializer
+ * of the state does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +49,7 @@ public class StateCodecBenchmark {
     private byte[] saved;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 14);
     private final DataOutputStream out = new DataOutputStream(bytes);
+    private final CodecBuffer buffer = new CodecBuffer();
 
     @Setup
     public void setUp() {
@@ -66,12 +69,12 @@ public class StateCodecBenchmark {
     @Benchmark
     public int write() throws IOException {
         bytes.reset();
-        ForecasterStateCodec.write(state, out);
+        ForecasterStateCodec.write(state, out, buffer);
         return bytes.size();
     }
 
     @Benchmark
     public ForecasterState read() throws IOException {
-        return ForecasterStateCodec.read(new DataInputStream(new ByteArrayInputStream(saved)));
+        return ForecasterStateCodec.read(new DataInputStream(new ByteArrayInputStream(saved)), buffer);
     }
 }

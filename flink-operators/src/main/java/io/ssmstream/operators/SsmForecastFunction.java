@@ -146,7 +146,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         }
         warmUpKernels();
         forecasterState = getRuntimeContext().getState(
-                new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE));
+                new ValueStateDescriptor<>(FORECASTER_STATE, new ForecasterStateSerializer()));
         idleSweep = new IdleSweep(idleTtlMillis);
     }
 

@@ -100,7 +100,7 @@ public class AudioScoreFunction extends KeyedProcessFunction<String, AudioChunk,
         ValueStateDescriptor<AudioFrontEndState> fe =
                 new ValueStateDescriptor<>(FRONT_END_STATE, AudioFrontEndStateSerializer.INSTANCE);
         ValueStateDescriptor<ForecasterState> fc =
-                new ValueStateDescriptor<>(FORECASTER_STATE, ForecasterStateSerializer.INSTANCE);
+                new ValueStateDescriptor<>(FORECASTER_STATE, new ForecasterStateSerializer());
         ValueStateDescriptor<IntervalScores> iv =
                 new ValueStateDescriptor<>(INTERVAL_STATE, TypeInformation.of(IntervalScores.class));
         fe.enableTimeToLive(ttl);

@@ -1,9 +1,11 @@
 package io.ssmstream.operators.state;
 
+import io.ssmstream.kernels.state.CodecBuffer;
 import io.ssmstream.kernels.state.ForecasterStateCodec;
 import io.ssmstream.kernels.stream.ForecasterState;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -12,10 +14,27 @@ import org.apache.flink.core.memory.DataOutputView;
  * Flink serializer of a stream's {@link ForecasterState}. It only frames the bytes: the layout is the versioned
  * {@link ForecasterStateCodec} from ssm-kernels, which reads every older version, so state in old savepoints
  * stays readable after upgrades without Kryo or Java serialization.
+ *
+ * <p>Stateful: each instance encodes through a {@link CodecBuffer} of its own, so that a checkpoint writes each
+ * stream's state in one piece without allocating. Flink calls {@link #duplicate()} for each thread that
+ * serializes (a checkpoint's asynchronous part gets its own), and every state descriptor gets a new instance.
  */
-public final class ForecasterStateSerializer extends SingletonSerializer<ForecasterState> {
+public final class ForecasterStateSerializer extends TypeSerializer<ForecasterState> {
     private static final long serialVersionUID = 1L;
-    public static final ForecasterStateSerializer INSTANCE = new ForecasterStateSerializer();
+
+    /** Made on first use: a serializer travels to the task managers in the job graph, its buffer need not. */
+    private transient CodecBuffer buffer;
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    /** A new instance, with a buffer of its own. */
+    @Override
+    public TypeSerializer<ForecasterState> duplicate() {
+        return new ForecasterStateSerializer();
+    }
 
     @Override
     public ForecasterState createInstance() {
@@ -28,13 +47,52 @@ public final class ForecasterStateSerializer extends SingletonSerializer<Forecas
     }
 
     @Override
+    public ForecasterState copy(ForecasterState from, ForecasterState reuse) {
+        return copy(from);
+    }
+
+    /** Variable length. */
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
     public void serialize(ForecasterState record, DataOutputView target) throws IOException {
-        ForecasterStateCodec.write(record, target);
+        ForecasterStateCodec.write(record, target, buffer());
     }
 
     @Override
     public ForecasterState deserialize(DataInputView source) throws IOException {
-        return ForecasterStateCodec.read(source);
+        return ForecasterStateCodec.read(source, buffer());
+    }
+
+    @Override
+    public ForecasterState deserialize(ForecasterState reuse, DataInputView source) throws IOException {
+        return deserialize(source);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    private CodecBuffer buffer() {
+        if (buffer == null) {
+            buffer = new CodecBuffer();
+        }
+        return buffer;
+    }
+
+    /** Instances differ only in their buffers: all are equal. */
+    @Override
+    public boolean equals(Object obj) {
+        return obj != null && obj.getClass() == getClass();
+    }
+
+    @Override
+    public int hashCode() {
+        return getClass().hashCode();
     }
 
     @Override
@@ -45,7 +103,7 @@ public final class ForecasterStateSerializer extends SingletonSerializer<Forecas
     /** Bytes carry their own version (the codec's), so the serializer itself has a single configuration. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ForecasterState> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(ForecasterStateSerializer::new);
         }
     }
 }

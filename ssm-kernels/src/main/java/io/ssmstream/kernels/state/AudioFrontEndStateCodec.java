@@ -33,17 +33,21 @@ public final class AudioFrontEndStateCodec {
     private AudioFrontEndStateCodec() {
     }
 
+    /** Writes {@code state} in the current version, in one {@code write}. */
     public static void write(AudioFrontEndState state, DataOutput out) throws IOException {
-        out.writeInt(MAGIC);
-        out.writeByte(CURRENT_VERSION);
-        out.writeInt(state.sampleRate());
-        out.writeLong(state.originMicros());
-        out.writeLong(state.segmentSamples());
-        out.writeLong(state.segmentFrames());
-        out.writeInt(state.capacity());
+        CodecBuffer buffer = new CodecBuffer();
+        buffer.clear();
+        buffer.putInt(MAGIC);
+        buffer.putByte(CURRENT_VERSION);
+        buffer.putInt(state.sampleRate());
+        buffer.putLong(state.originMicros());
+        buffer.putLong(state.segmentSamples());
+        buffer.putLong(state.segmentFrames());
+        buffer.putInt(state.capacity());
         float[] pending = state.pendingSamples();
-        out.writeInt(pending.length);
-        FloatBlocks.write(out, pending, 0, pending.length);
+        buffer.putInt(pending.length);
+        buffer.putFloats(pending, 0, pending.length);
+        buffer.writeTo(out);
     }
 
     /**
@@ -80,7 +84,7 @@ public final class AudioFrontEndStateCodec {
                     + " pending samples in a window of " + capacity);
         }
         float[] buffer = new float[capacity];
-        FloatBlocks.readFully(in, buffer, 0, filled);
+        new CodecBuffer().readFloats(in, buffer, 0, filled);
         return new AudioFrontEndState(rate, origin, samples, frames, buffer, filled);
     }
 

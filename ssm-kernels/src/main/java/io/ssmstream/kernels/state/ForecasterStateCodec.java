@@ -6,9 +6,6 @@ import io.ssmstream.kernels.stream.InputWindow;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Versioned byte format of a {@link ForecasterState}; Flink's state serializer delegates here. Writes the
@@ -32,25 +29,37 @@ public final class ForecasterStateCodec {
     public static final int MAGIC = 0x53534D46;
     public static final byte CURRENT_VERSION = 2;
     private static final int MAX_ARRAY = 1 << 24;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private ForecasterStateCodec() {
     }
 
+    /** Writes {@code state} in the current version (one {@code write} of a buffer made for this call). */
     public static void write(ForecasterState state, DataOutput out) throws IOException {
-        out.writeInt(MAGIC);
-        out.writeByte(CURRENT_VERSION);
-        out.writeLong(state.lastTsMicros());
-        writeFloats(out, state.forecastMean());
+        write(state, out, new CodecBuffer());
+    }
+
+    /**
+     * Writes {@code state} in the current version, encoded in {@code buffer} and handed to {@code out} in one
+     * {@code write}.
+     *
+     * @param buffer this thread's, reused from state to state
+     */
+    public static void write(ForecasterState state, DataOutput out, CodecBuffer buffer) throws IOException {
+        buffer.clear();
+        buffer.putInt(MAGIC);
+        buffer.putByte(CURRENT_VERSION);
+        buffer.putLong(state.lastTsMicros());
+        putFloats(buffer, state.forecastMean());
         float[] std = state.forecastStd();
-        FloatBlocks.write(out, std, 0, std.length);
-        writeFloats(out, state.scorerState());
-        out.writeBoolean(state.modelVersion() != null);
+        buffer.putFloats(std, 0, std.length);
+        putFloats(buffer, state.scorerState());
+        buffer.putBoolean(state.modelVersion() != null);
         if (state.modelVersion() != null) {
-            out.writeUTF(state.modelVersion());
+            buffer.putUtf(state.modelVersion());
         }
-        writeWindow(out, state.window());
-        StreamStateCodec.write(state.ssm(), out);
+        putWindow(buffer, state.window());
+        StreamStateCodec.put(state.ssm(), buffer);
+        buffer.writeTo(out);
     }
 
     /**
@@ -60,6 +69,15 @@ public final class ForecasterStateCodec {
      *                                               come from a newer version
      */
     public static ForecasterState read(DataInput in) throws IOException {
+        return read(in, new CodecBuffer());
+    }
+
+    /**
+     * As {@link #read(DataInput)}, decoding through {@code buffer}.
+     *
+     * @param buffer this thread's, reused from state to state
+     */
+    public static ForecasterState read(DataInput in, CodecBuffer buffer) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC) {
             throw new StreamStateCodec.StateFormatException(
@@ -71,42 +89,32 @@ public final class ForecasterStateCodec {
                     + " is newer than this release reads (up to " + CURRENT_VERSION + ")");
         }
         long last = in.readLong();
-        float[] mean = readFloats(in);
+        float[] mean = readFloats(in, buffer);
         float[] std = new float[mean.length];
-        FloatBlocks.readFully(in, std, 0, std.length);
-        float[] scorer = readFloats(in);
+        buffer.readFloats(in, std, 0, std.length);
+        float[] scorer = readFloats(in, buffer);
         String modelVersion = null;
         InputWindow window = InputWindow.NONE;
         if (version == 2) {
             modelVersion = in.readBoolean() ? in.readUTF() : null;
-            window = readWindow(in, mean.length);
+            window = readWindow(in, mean.length, buffer);
         }
-        StreamState ssm = StreamStateCodec.read(in);
+        StreamState ssm = StreamStateCodec.read(in, buffer);
         return new ForecasterState(ssm, last, mean, std, scorer, modelVersion, window);
     }
 
-    /** Writes the window's events packed into this thread's buffer, as many per {@code write} as fit. */
-    private static void writeWindow(DataOutput out, InputWindow window) throws IOException {
-        out.writeInt(window.capacity());
-        out.writeInt(window.size());
-        int eventBytes = eventBytes(window.dInput());
-        byte[] buf = FloatBlocks.buffer(eventBytes);
+    private static void putWindow(CodecBuffer buffer, InputWindow window) {
+        buffer.putInt(window.capacity());
+        buffer.putInt(window.size());
         float[] values = new float[window.dInput()];
-        int filled = 0;
         for (int i = 0; i < window.size(); i++) {
-            if (filled + eventBytes > buf.length) {
-                out.write(buf, 0, filled);
-                filled = 0;
-            }
-            LONGS.set(buf, filled, window.tsMicros(i));
+            buffer.putLong(window.tsMicros(i));
             window.values(i, values);
-            FloatBlocks.encode(values, 0, values.length, buf, filled + Long.BYTES);
-            filled += eventBytes;
+            buffer.putFloats(values, 0, values.length);
         }
-        out.write(buf, 0, filled);
     }
 
-    private static InputWindow readWindow(DataInput in, int dInput) throws IOException {
+    private static InputWindow readWindow(DataInput in, int dInput, CodecBuffer buffer) throws IOException {
         int capacity = in.readInt();
         int size = in.readInt();
         if (capacity < 0 || size < 0 || size > capacity || (long) capacity * Math.max(1, dInput) > MAX_ARRAY) {
@@ -118,32 +126,29 @@ public final class ForecasterStateCodec {
         }
         InputWindow window = new InputWindow(capacity, dInput);
         float[] values = new float[dInput];
-        byte[] event = new byte[eventBytes(dInput)];
+        int eventBytes = Long.BYTES + dInput * Float.BYTES;
         for (int i = 0; i < size; i++) {
-            in.readFully(event);
-            FloatBlocks.decode(event, Long.BYTES, values, 0, dInput);
-            window.add((long) LONGS.get(event, 0), values);
+            byte[] event = buffer.readFully(in, eventBytes);
+            for (int k = 0; k < dInput; k++) {
+                values[k] = CodecBuffer.getFloat(event, Long.BYTES + k * Float.BYTES);
+            }
+            window.add(CodecBuffer.getLong(event, 0), values);
         }
         return window;
     }
 
-    /** One window event on the wire, written in one piece: {@code long ts; dInput × float values}. */
-    private static int eventBytes(int dInput) {
-        return Long.BYTES + dInput * Float.BYTES;
+    private static void putFloats(CodecBuffer buffer, float[] a) {
+        buffer.putInt(a.length);
+        buffer.putFloats(a, 0, a.length);
     }
 
-    private static void writeFloats(DataOutput out, float[] a) throws IOException {
-        out.writeInt(a.length);
-        FloatBlocks.write(out, a, 0, a.length);
-    }
-
-    private static float[] readFloats(DataInput in) throws IOException {
+    private static float[] readFloats(DataInput in, CodecBuffer buffer) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > MAX_ARRAY) {
             throw new StreamStateCodec.StateFormatException("corrupt forecaster state: array length " + n);
         }
         float[] a = new float[n];
-        FloatBlocks.readFully(in, a, 0, n);
+        buffer.readFloats(in, a, 0, n);
         return a;
     }
 

@@ -31,14 +31,22 @@ public final class StreamStateCodec {
     }
 
     public static void write(StreamState state, DataOutput out) throws IOException {
-        out.writeInt(MAGIC);
-        out.writeByte(CURRENT_VERSION);
-        out.writeLong(state.events());
+        CodecBuffer buffer = new CodecBuffer();
+        buffer.clear();
+        put(state, buffer);
+        buffer.writeTo(out);
+    }
+
+    /** Appends {@code state}'s bytes to the encoding in {@code buffer}. */
+    static void put(StreamState state, CodecBuffer buffer) {
+        buffer.putInt(MAGIC);
+        buffer.putByte(CURRENT_VERSION);
+        buffer.putLong(state.events());
         float[][] layers = state.layers();
-        out.writeInt(layers.length);
+        buffer.putInt(layers.length);
         for (float[] layer : layers) {
-            out.writeInt(layer.length);
-            FloatBlocks.write(out, layer, 0, layer.length);
+            buffer.putInt(layer.length);
+            buffer.putFloats(layer, 0, layer.length);
         }
     }
 
@@ -48,19 +56,24 @@ public final class StreamStateCodec {
      * @throws StateFormatException when the bytes are not a state or come from a newer version
      */
     public static StreamState read(DataInput in) throws IOException {
+        return read(in, new CodecBuffer());
+    }
+
+    /** As {@link #read(DataInput)}, decoding through {@code buffer}. */
+    static StreamState read(DataInput in, CodecBuffer buffer) throws IOException {
         int magic = in.readInt();
         if (magic != MAGIC) {
             throw new StateFormatException(String.format("not an ssm-stream state (magic 0x%08X)", magic));
         }
         byte version = in.readByte();
         if (version == 1) {
-            return readV1(in);
+            return readV1(in, buffer);
         }
         throw new StateFormatException("state version " + version + " is newer than this release reads (up to "
                 + CURRENT_VERSION + ")");
     }
 
-    private static StreamState readV1(DataInput in) throws IOException {
+    private static StreamState readV1(DataInput in, CodecBuffer buffer) throws IOException {
         long events = in.readLong();
         int count = in.readInt();
         if (count < 0 || count > MAX_LAYERS) {
@@ -73,7 +86,7 @@ public final class StreamStateCodec {
                 throw new StateFormatException("corrupt state: layer " + i + " has length " + n);
             }
             float[] layer = new float[n];
-            FloatBlocks.readFully(in, layer, 0, n);
+            buffer.readFloats(in, layer, 0, n);
             layers[i] = layer;
         }
         return new StreamState(layers, events);
