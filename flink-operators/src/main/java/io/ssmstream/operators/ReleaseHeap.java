@@ -3,21 +3,12 @@ package io.ssmstream.operators;
 import java.util.Arrays;
 
 /**
- * Streams by the time of an event they have waiting, earliest first: what the watermark releases next. A 4-ary
- * min-heap over parallel arrays, so an entry costs no object and no hashing; four children per node halve the
- * levels a removal walks down (about 19 to 10 among the 400,000 streams waiting at a million streams), and a
- * node's four children's times lie next to each other in memory (one or two cache lines per level). An entry
- * holds the stream's buffer of waiting events as well as its id, so that releasing a stream among a million
- * needs no lookup by id (a hash map's node and the id's bytes, cold after the watermark's delay, were a tenth of
- * the forecaster's thread).
- *
- * <p>Why not an event-time timer per stream: Flink's timer service keeps each timer as an object in a heap per
- * key group plus a hash set that removes duplicates, and a stream among a million is released about once per
- * event; the timers were a sixth of the forecaster's thread there. Here an entry is three array slots, and a
- * stream may appear more than once (its owner, {@link WaitingStreams}, skips the entries whose events were
- * applied already), which keeps adding an entry free of any lookup.
+ * The entries of {@link ReleaseOrder} that fit none of its time-ordered runs: a 4-ary min-heap by time over
+ * parallel arrays, so an entry costs no object and no hashing; four children per node halve the levels a removal
+ * walks down (about 19 to 10 among 400,000 entries), and a node's four children's times lie next to each other in
+ * memory (one or two cache lines per level).
  */
-final class ReleaseOrder {
+final class ReleaseHeap {
     private static final int INITIAL_CAPACITY = 64;
 
     private long[] ts = new long[INITIAL_CAPACITY]; // (capacity): heap order on the first size slots

@@ -72,4 +72,29 @@ class ReleaseOrderTest {
         assertEquals("b", poll(order));
         assertTrue(order.isEmpty());
     }
+
+    @Test
+    void moreInterleavedTimeOrderedSequencesThanRunsStillLeaveInTimeOrder() {
+        Random random = new Random(11);
+        int sequences = 3 * ReleaseOrder.RUNS;
+        long[] clocks = new long[sequences];
+        ReleaseOrder order = new ReleaseOrder();
+        PriorityQueue<Object[]> oracle = new PriorityQueue<>(Comparator.comparingLong(e -> (Long) e[0]));
+        for (int i = 0; i < 50_000; i++) {
+            if (random.nextInt(5) > 0 || order.isEmpty()) {
+                int q = random.nextInt(sequences);
+                clocks[q] += 1 + random.nextInt(40);
+                add(order, clocks[q], "s" + i);
+                oracle.add(new Object[] {clocks[q], "s" + i});
+            } else {
+                assertEquals((long) (Long) oracle.poll()[0], order.earliest(), "at step " + i);
+                poll(order);
+            }
+        }
+        while (!order.isEmpty()) {
+            assertEquals((long) (Long) oracle.poll()[0], order.earliest());
+            poll(order);
+        }
+        assertTrue(oracle.isEmpty());
+    }
 }
