@@ -18,17 +18,13 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Stateful: each instance encodes through a {@link CodecBuffer} of its own, so that a checkpoint writes each
  * stream's state in one piece without allocating. Flink calls {@link #duplicate()} for each thread that
  * serializes (a checkpoint's asynchronous part gets its own), and every state descriptor gets a new instance.
+ * Instances differ only in their buffers, so all are equal.
  */
-public final class ForecasterStateSerializer extends TypeSerializer<ForecasterState> {
+public final class ForecasterStateSerializer extends StateValueSerializer<ForecasterState> {
     private static final long serialVersionUID = 1L;
 
     /** Made on first use: a serializer travels to the task managers in the job graph, its buffer need not. */
     private transient CodecBuffer buffer;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     /** A new instance, with a buffer of its own. */
     @Override
@@ -47,17 +43,6 @@ public final class ForecasterStateSerializer extends TypeSerializer<ForecasterSt
     }
 
     @Override
-    public ForecasterState copy(ForecasterState from, ForecasterState reuse) {
-        return copy(from);
-    }
-
-    /** Variable length. */
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(ForecasterState record, DataOutputView target) throws IOException {
         ForecasterStateCodec.write(record, target, buffer());
     }
@@ -67,32 +52,11 @@ public final class ForecasterStateSerializer extends TypeSerializer<ForecasterSt
         return ForecasterStateCodec.read(source, buffer());
     }
 
-    @Override
-    public ForecasterState deserialize(ForecasterState reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
     private CodecBuffer buffer() {
         if (buffer == null) {
             buffer = new CodecBuffer();
         }
         return buffer;
-    }
-
-    /** Instances differ only in their buffers: all are equal. */
-    @Override
-    public boolean equals(Object obj) {
-        return obj != null && obj.getClass() == getClass();
-    }
-
-    @Override
-    public int hashCode() {
-        return getClass().hashCode();
     }
 
     @Override

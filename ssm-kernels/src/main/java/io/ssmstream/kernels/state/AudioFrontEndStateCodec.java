@@ -36,7 +36,6 @@ public final class AudioFrontEndStateCodec {
     /** Writes {@code state} in the current version, in one {@code write}. */
     public static void write(AudioFrontEndState state, DataOutput out) throws IOException {
         CodecBuffer buffer = new CodecBuffer();
-        buffer.clear();
         buffer.putInt(MAGIC);
         buffer.putByte(CURRENT_VERSION);
         buffer.putInt(state.sampleRate());

@@ -32,7 +32,6 @@ public final class StreamStateCodec {
 
     public static void write(StreamState state, DataOutput out) throws IOException {
         CodecBuffer buffer = new CodecBuffer();
-        buffer.clear();
         put(state, buffer);
         buffer.writeTo(out);
     }
