@@ -36,13 +36,18 @@ final class ReleaseOrder {
     /** Adds {@code stream}, whose waiting events are in {@code events}, at time {@code eventTs}. */
     void add(long eventTs, String stream, PendingEvents events) {
         int fit = -1;
+        long fitLatest = 0;
         int empty = -1;
         for (int r = 0; r < RUNS; r++) {
             ReleaseRun run = runs[r];
             if (run.isEmpty()) {
                 empty = empty < 0 ? r : empty;
-            } else if (run.latest() <= eventTs && (fit < 0 || run.latest() > runs[fit].latest())) {
+                continue;
+            }
+            long latest = run.latest();
+            if (latest <= eventTs && (fit < 0 || latest > fitLatest)) {
                 fit = r;
+                fitLatest = latest;
             }
         }
         if (fit >= 0) {

@@ -122,10 +122,7 @@ public final class CodecBuffer {
     void readFloats(DataInput in, float[] a, int off, int len) throws IOException {
         for (int done = 0; done < len; ) {
             int n = Math.min(len - done, CHUNK_FLOATS);
-            byte[] chunk = readFully(in, n * Float.BYTES);
-            for (int i = 0; i < n; i++) {
-                a[off + done + i] = Float.intBitsToFloat((int) INTS.get(chunk, i * Float.BYTES));
-            }
+            getFloats(readFully(in, n * Float.BYTES), 0, a, off + done, n);
             done += n;
         }
     }
@@ -146,7 +143,10 @@ public final class CodecBuffer {
         return (long) LONGS.get(b, at);
     }
 
-    static float getFloat(byte[] b, int at) {
-        return Float.intBitsToFloat((int) INTS.get(b, at));
+    /** Decodes {@code len} big-endian floats from {@code b} at byte {@code at} into {@code a[off, off + len)}. */
+    static void getFloats(byte[] b, int at, float[] a, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            a[off + i] = Float.intBitsToFloat((int) INTS.get(b, at + i * Float.BYTES));
+        }
     }
 }

@@ -129,9 +129,7 @@ public final class ForecasterStateCodec {
         int eventBytes = Long.BYTES + dInput * Float.BYTES;
         for (int i = 0; i < size; i++) {
             byte[] event = buffer.readFully(in, eventBytes);
-            for (int k = 0; k < dInput; k++) {
-                values[k] = CodecBuffer.getFloat(event, Long.BYTES + k * Float.BYTES);
-            }
+            CodecBuffer.getFloats(event, Long.BYTES, values, 0, dInput);
             window.add(CodecBuffer.getLong(event, 0), values);
         }
         return window;
