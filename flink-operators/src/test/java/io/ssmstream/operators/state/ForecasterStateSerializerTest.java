@@ -33,7 +33,7 @@ class ForecasterStateSerializerTest {
         for (int i = 0; i < windowEvents; i++) {
             window.add(1_000_000L * i + seed, floats(random, 2));
         }
-        return new ForecasterState(new StreamState(layers, seed), 42L * seed, floats(random, 2), floats(random, 2),
+        return new ForecasterState(StreamState.ofLayers(layers, seed), 42L * seed, floats(random, 2), floats(random, 2),
                 floats(random, 3), "model-" + seed % 3, window);
     }
 

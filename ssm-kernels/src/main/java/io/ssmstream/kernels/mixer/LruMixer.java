@@ -131,7 +131,7 @@ public final class LruMixer implements Mixer {
         }
 
         @Override
-        public void step(float[] in, float[] state, float tau, float[] out) {
+        public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
             float[] lambda = lambda1;
             float[] f = f1;
             if (timeAware && tau != 1f) {
@@ -143,8 +143,8 @@ public final class LruMixer implements Mixer {
                 f = fTau;
             }
             ops.matVec(bT, 2 * states, channels, in, 0, null, bu, 0);
-            ops.complexDiagonalUpdate(state, 0, lambda, f, bu, states);
-            ops.matVec(cT, channels, 2 * states, state, 0, null, y, 0);
+            ops.complexDiagonalUpdate(state, stateOff, lambda, f, bu, states);
+            ops.matVec(cT, channels, 2 * states, state, stateOff, null, y, 0);
             ops.addProduct(y, d, in, channels);
             ops.gelu(y, channels);
             ops.matVec(out1T, channels, channels, y, 0, out1Bias, o1, 0);

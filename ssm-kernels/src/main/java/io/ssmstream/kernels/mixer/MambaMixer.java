@@ -88,16 +88,16 @@ public final class MambaMixer implements Mixer {
         }
 
         @Override
-        public void step(float[] in, float[] state, float tau, float[] out) {
+        public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
             ops.matVec(inProjT, 2 * dInner, dModel, in, 0, null, xz, 0);
             int newest = (dConv - 1) * dInner;
-            System.arraycopy(state, dInner, state, 0, newest);
-            System.arraycopy(xz, 0, state, newest, dInner);
-            ops.causalConvSilu(state, 0, convW, convBias, u, dInner, dConv);
+            System.arraycopy(state, stateOff + dInner, state, stateOff, newest);
+            System.arraycopy(xz, 0, state, stateOff + newest, dInner);
+            ops.causalConvSilu(state, stateOff, convW, convBias, u, dInner, dConv);
             ops.matVec(xProjT, dtRank + 2 * dState, dInner, u, 0, null, deltaBC, 0);
             ops.matVec(dtProjT, dInner, dtRank, deltaBC, 0, dtBias, delta, 0);
             ops.softplusScaled(delta, dInner, timeAware ? tau : 1f);
-            ops.selectiveScan(state, dConv * dInner, a, delta, u, deltaBC, dtRank, dtRank + dState, d, y, dInner, dState);
+            ops.selectiveScan(state, stateOff + dConv * dInner, a, delta, u, deltaBC, dtRank, dtRank + dState, d, y, dInner, dState);
             ops.mulSilu(y, xz, dInner, dInner);
             ops.matVec(outProjT, dModel, dInner, y, 0, null, out, 0);
         }

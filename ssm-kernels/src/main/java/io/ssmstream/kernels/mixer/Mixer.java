@@ -18,10 +18,12 @@ public interface Mixer {
     interface Stepper {
         /**
          * @param in    the normalised input, (d_model)
-         * @param state this layer's state of one stream, (stateSize()), updated in place
-         * @param tau   the time gap τ in steps (used only by time-aware models)
-         * @param out   the mixer's output, (d_model)
+         * @param state    holds this layer's state of one stream, (stateSize()) from {@code stateOff}, updated in
+         *                 place (a stream's layers share one array, see {@code StreamState})
+         * @param stateOff where this layer's state starts in {@code state}
+         * @param tau      the time gap τ in steps (used only by time-aware models)
+         * @param out      the mixer's output, (d_model)
          */
-        void step(float[] in, float[] state, float tau, float[] out);
+        void step(float[] in, float[] state, int stateOff, float tau, float[] out);
     }
 }

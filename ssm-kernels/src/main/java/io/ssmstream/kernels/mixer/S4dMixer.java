@@ -101,7 +101,7 @@ public final class S4dMixer implements Mixer {
         }
 
         @Override
-        public void step(float[] in, float[] state, float tau, float[] out) {
+        public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
             float[] deltaA = deltaA1;
             float[] deltaB = deltaB1;
             if (timeAware && tau != 1f) {
@@ -115,7 +115,7 @@ public final class S4dMixer implements Mixer {
                 deltaA = deltaATau;
                 deltaB = deltaBTau;
             }
-            ops.complexDiagonalScan(state, 0, deltaA, deltaB, c2, in, d, y, channels, half);
+            ops.complexDiagonalScan(state, stateOff, deltaA, deltaB, c2, in, d, y, channels, half);
             ops.gelu(y, channels);
             ops.matVec(outT, 2 * channels, channels, y, 0, outBias, o, 0);
             ops.mulSigmoid(o, 0, o, channels, out, channels);

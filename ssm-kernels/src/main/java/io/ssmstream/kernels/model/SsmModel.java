@@ -41,6 +41,8 @@ public final class SsmModel {
     final float[] headT;       // (d_model, 2*d_input): head.weight transposed
     final float[] headBias;    // (2*d_input)
     final Mixer[] mixers;      // (n_layers)
+    final int[] stateOffsets;  // (n_layers + 1): layer i's state is [stateOffsets[i], stateOffsets[i+1]) of a
+                               // StreamState's floats; shared by all of them, never changed
 
     private SsmModel(ModelConfig config, Map<String, Tensor> tensors, Map<String, String> metadata, String source) {
         this.config = config;
@@ -70,6 +72,10 @@ public final class SsmModel {
                 default:
                     throw new AssertionError(config.arch());
             }
+        }
+        this.stateOffsets = new int[mixers.length + 1];
+        for (int i = 0; i < mixers.length; i++) {
+            stateOffsets[i + 1] = Math.addExact(stateOffsets[i], mixers[i].stateSize());
         }
         this.normF = w.take("norm_f.weight", dModel);
         this.headT = w.takeTransposed("head.weight", 2 * dIn, dModel, 2 * dIn, dModel);
@@ -127,14 +133,5 @@ public final class SsmModel {
     /** {@code __metadata__} entries other than the config. */
     public Map<String, String> metadata() {
         return metadata;
-    }
-
-    /** The state size of each layer, in floats. */
-    public int[] stateSizes() {
-        int[] sizes = new int[mixers.length];
-        for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = mixers[i].stateSize();
-        }
-        return sizes;
     }
 }

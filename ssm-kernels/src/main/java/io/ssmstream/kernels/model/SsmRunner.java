@@ -66,7 +66,7 @@ public final class SsmRunner {
         ops.matVec(model.encoderT, dModel, dInput, u, 0, model.encoderBias, h, 0);
         for (int i = 0; i < steppers.length; i++) {
             rmsNorm(h, model.norms[i], normed);
-            steppers[i].step(normed, state.layer(i), tau, mixed);
+            steppers[i].step(normed, state.floats(), state.offset(i), tau, mixed);
             for (int j = 0; j < dModel; j++) {
                 h[j] += mixed[j];
             }

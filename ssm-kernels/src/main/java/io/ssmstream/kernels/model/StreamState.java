@@ -3,35 +3,90 @@ package io.ssmstream.kernels.model;
 import java.util.Arrays;
 
 /**
- * One stream's recurrent state: one flat float array per layer, laid out as that layer's mixer documents
- * (see {@code MambaMixer}, {@code S4dMixer}, {@code LruMixer}), plus the number of events applied. Mutable;
- * owned by whoever owns the stream (a Flink key, a replay loop).
+ * One stream's recurrent state: every layer's state in one flat float array, layer i from {@link #offset(int)}
+ * on, each laid out as its mixer documents (see {@code MambaMixer}, {@code S4dMixer}, {@code LruMixer}), plus
+ * the number of events applied. Mutable; owned by whoever owns the stream (a Flink key, a replay loop).
+ *
+ * <p>Why one array and not one per layer: Flink's heap state backend copies a stream's state at its first
+ * access while a checkpoint is being written, which with many streams is most accesses, and a copy costs per
+ * object (allocation, the garbage collector's work on the copies) as well as per byte.
  */
 public final class StreamState {
-    private final float[][] layers;
+    private final float[] floats; // (offsets[L]): layer i in [offsets[i], offsets[i+1])
+    private final int[] offsets;  // (L + 1); a model's states share it, nobody changes it
     private long events;
 
-    public StreamState(float[][] layers, long events) {
-        this.layers = layers;
+    private StreamState(float[] floats, int[] offsets, long events) {
+        this.floats = floats;
+        this.offsets = offsets;
         this.events = events;
+    }
+
+    /**
+     * A state over {@code floats}, which it keeps (not a copy): layer i is the next {@code layerSizes[i]} floats
+     * (a state read from bytes).
+     *
+     * @param events the number of events applied so far
+     * @throws IllegalArgumentException when the sizes do not add up to the array's length
+     */
+    public static StreamState of(float[] floats, int[] layerSizes, long events) {
+        int[] offsets = new int[layerSizes.length + 1];
+        for (int i = 0; i < layerSizes.length; i++) {
+            if (layerSizes[i] < 0) {
+                throw new IllegalArgumentException("layer " + i + " has a negative size " + layerSizes[i]);
+            }
+            offsets[i + 1] = Math.addExact(offsets[i], layerSizes[i]);
+        }
+        if (offsets[layerSizes.length] != floats.length) {
+            throw new IllegalArgumentException("layer sizes add up to " + offsets[layerSizes.length] + " floats, the array has "
+                    + floats.length);
+        }
+        return new StreamState(floats, offsets, events);
+    }
+
+    /** A state holding a copy of {@code layers}, one array per layer. */
+    public static StreamState ofLayers(float[][] layers, long events) {
+        int[] sizes = new int[layers.length];
+        int total = 0;
+        for (int i = 0; i < layers.length; i++) {
+            sizes[i] = layers[i].length;
+            total = Math.addExact(total, sizes[i]);
+        }
+        float[] floats = new float[total];
+        for (int i = 0, offset = 0; i < layers.length; offset += sizes[i], i++) {
+            System.arraycopy(layers[i], 0, floats, offset, sizes[i]);
+        }
+        return of(floats, sizes, events);
     }
 
     /** A fresh all-zero state for {@code model}. */
     public static StreamState zeros(SsmModel model) {
-        int[] sizes = model.stateSizes();
-        float[][] layers = new float[sizes.length][];
-        for (int i = 0; i < sizes.length; i++) {
-            layers[i] = new float[sizes[i]];
-        }
-        return new StreamState(layers, 0);
+        int[] offsets = model.stateOffsets;
+        return new StreamState(new float[offsets[offsets.length - 1]], offsets, 0);
     }
 
-    public float[][] layers() {
-        return layers;
+    /** This state's layers with {@code events} as the count of events applied. */
+    public StreamState withEvents(long events) {
+        return new StreamState(floats, offsets, events);
     }
 
-    public float[] layer(int i) {
-        return layers[i];
+    public int layerCount() {
+        return offsets.length - 1;
+    }
+
+    /** Where layer {@code i} starts in {@link #floats()}. */
+    public int offset(int i) {
+        return offsets[i];
+    }
+
+    /** Layer {@code i}'s size in floats. */
+    public int layerSize(int i) {
+        return offsets[i + 1] - offsets[i];
+    }
+
+    /** Every layer's state, back to back; changed in place by each step. */
+    public float[] floats() {
+        return floats;
     }
 
     /** Events applied so far. */
@@ -45,33 +100,40 @@ public final class StreamState {
 
     /** Whether this state has the layer sizes {@code model} steps. */
     public boolean fits(SsmModel model) {
-        int[] sizes = model.stateSizes();
-        if (sizes.length != layers.length) {
-            return false;
+        return offsets == model.stateOffsets || Arrays.equals(offsets, model.stateOffsets);
+    }
+
+    /**
+     * Sets every layer to {@code other}'s; the event count is not copied.
+     *
+     * @throws IllegalArgumentException when the layers differ in number or size (a state of another model)
+     */
+    public void setLayers(StreamState other) {
+        if (other.layerCount() != layerCount()) {
+            throw new IllegalArgumentException("the stream's state has " + other.layerCount() + " layers, the model "
+                    + layerCount());
         }
-        for (int i = 0; i < sizes.length; i++) {
-            if (layers[i].length != sizes[i]) {
-                return false;
+        for (int i = 0; i < layerCount(); i++) {
+            if (other.layerSize(i) != layerSize(i)) {
+                throw new IllegalArgumentException("the stream's state has " + other.layerSize(i) + " floats in layer "
+                        + i + ", the model " + layerSize(i));
             }
         }
-        return true;
+        System.arraycopy(other.floats, 0, floats, 0, floats.length);
     }
 
     public StreamState copy() {
-        float[][] copy = new float[layers.length][];
-        for (int i = 0; i < layers.length; i++) {
-            copy[i] = layers[i].clone();
-        }
-        return new StreamState(copy, events);
+        return new StreamState(floats.clone(), offsets, events);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StreamState s && events == s.events && Arrays.deepEquals(layers, s.layers);
+        return o instanceof StreamState s && events == s.events && Arrays.equals(offsets, s.offsets)
+                && Arrays.equals(floats, s.floats);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Long.hashCode(events) + Arrays.deepHashCode(layers);
+        return 31 * Long.hashCode(events) + Arrays.hashCode(floats);
     }
 }

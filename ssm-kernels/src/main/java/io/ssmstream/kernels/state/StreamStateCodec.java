@@ -4,6 +4,7 @@ import io.ssmstream.kernels.model.StreamState;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Versioned byte format of a {@link StreamState}, independent of any Flink serializer (which delegates here),
@@ -26,6 +27,7 @@ public final class StreamStateCodec {
     /** No model has layers this large; a larger length means corrupt bytes, refused before allocating. */
     private static final int MAX_LAYER_FLOATS = 1 << 26;
     private static final int MAX_LAYERS = 1024;
+    private static final int MAX_STATE_FLOATS = 1 << 28;
 
     private StreamStateCodec() {
     }
@@ -41,11 +43,10 @@ public final class StreamStateCodec {
         buffer.putInt(MAGIC);
         buffer.putByte(CURRENT_VERSION);
         buffer.putLong(state.events());
-        float[][] layers = state.layers();
-        buffer.putInt(layers.length);
-        for (float[] layer : layers) {
-            buffer.putInt(layer.length);
-            buffer.putFloats(layer, 0, layer.length);
+        buffer.putInt(state.layerCount());
+        for (int i = 0; i < state.layerCount(); i++) {
+            buffer.putInt(state.layerSize(i));
+            buffer.putFloats(state.floats(), state.offset(i), state.layerSize(i));
         }
     }
 
@@ -78,17 +79,27 @@ public final class StreamStateCodec {
         if (count < 0 || count > MAX_LAYERS) {
             throw new StateFormatException("corrupt state: " + count + " layers");
         }
-        float[][] layers = new float[count][];
+        int[] sizes = new int[count];
+        float[] floats = new float[0];
+        int total = 0;
         for (int i = 0; i < count; i++) {
             int n = in.readInt();
             if (n < 0 || n > MAX_LAYER_FLOATS) {
                 throw new StateFormatException("corrupt state: layer " + i + " has length " + n);
             }
-            float[] layer = new float[n];
-            buffer.readFloats(in, layer, 0, n);
-            layers[i] = layer;
+            if ((long) total + n > MAX_STATE_FLOATS) {
+                throw new StateFormatException("corrupt state: more than " + MAX_STATE_FLOATS + " floats");
+            }
+            if (total + n > floats.length) {
+                // Sized at the first layer for all of them (a model's layers are alike): one array, no copy.
+                int guess = (int) Math.min((long) n * count, MAX_STATE_FLOATS);
+                floats = Arrays.copyOf(floats, Math.max(total + n, i == 0 ? guess : 0));
+            }
+            buffer.readFloats(in, floats, total, n);
+            sizes[i] = n;
+            total += n;
         }
-        return new StreamState(layers, events);
+        return StreamState.of(total == floats.length ? floats : Arrays.copyOf(floats, total), sizes, events);
     }
 
     public static byte[] toBytes(StreamState state) {

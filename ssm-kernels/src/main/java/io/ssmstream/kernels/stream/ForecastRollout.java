@@ -63,32 +63,12 @@ public final class ForecastRollout {
             throw new IllegalArgumentException("the stream's state has " + state.forecastMean.length
                     + " channels, the model " + dInput);
         }
-        copyLayers(state.ssm, scratch); // also checks the layer sizes, before anything is written
+        scratch.setLayers(state.ssm); // S ← S_t; also checks the layer sizes, before anything is written
         System.arraycopy(state.forecastMean, 0, out, 0, dInput);
         for (int s = 1; s < horizon; s++) {
             System.arraycopy(out, (s - 1) * dInput, previous, 0, dInput);
             runner.step(scratch, previous, tau, next, std);
             System.arraycopy(next, 0, out, s * dInput, dInput);
-        }
-    }
-
-    /**
-     * S ← S_t, layer by layer, without allocating. The event count is not copied: the scratch state's count means
-     * nothing.
-     *
-     * @throws IllegalArgumentException when the layer sizes differ (a state made for another model)
-     */
-    private static void copyLayers(StreamState from, StreamState to) {
-        if (from.layers().length != to.layers().length) {
-            throw new IllegalArgumentException("the stream's state has " + from.layers().length
-                    + " layers, the model " + to.layers().length);
-        }
-        for (int i = 0; i < to.layers().length; i++) {
-            if (from.layer(i).length != to.layer(i).length) {
-                throw new IllegalArgumentException("the stream's state has " + from.layer(i).length
-                        + " floats in layer " + i + ", the model " + to.layer(i).length);
-            }
-            System.arraycopy(from.layer(i), 0, to.layer(i), 0, to.layer(i).length);
         }
     }
 }

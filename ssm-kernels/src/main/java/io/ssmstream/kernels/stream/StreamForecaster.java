@@ -72,7 +72,7 @@ public final class StreamForecaster {
             window.values(i, values);
             step(fresh, window.tsMicros(i), values);
         }
-        StreamState ssm = new StreamState(fresh.ssm.layers(), other.ssm.events());
+        StreamState ssm = fresh.ssm.withEvents(other.ssm.events());
         float[] scorerState = window.size() > 0 && scorer.owns(other.scorer, dInput) ? other.scorer.clone()
                 : fresh.scorer;
         return new ForecasterState(ssm, fresh.lastTsMicros, fresh.forecastMean, fresh.forecastStd, scorerState,

@@ -8,6 +8,7 @@ import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.simd.KernelOps;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.testing.Erf;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** One-channel, one-state mixers whose outputs are worked out by hand from the equations. */
 class HandCheckedMixerTest {
     private static final double TOL = 1e-6;
+    private static final int GUARD = 5;
+    private static final float GUARD_VALUE = 1234.5f;
 
     /** Float arithmetic against exact values: 1e-6 relative, or absolute below 1. */
     private static void assertNear(double expected, double actual) {
@@ -47,9 +50,21 @@ class HandCheckedMixerTest {
         }
     }
 
+    /**
+     * Steps {@code state} placed inside a larger array, between guard values, as a layer of a multi-layer
+     * stream state is: the step must use its offset and leave the rest of the array alone.
+     */
     private static float step(Mixer.Stepper stepper, float[] state, float u, float tau) {
+        float[] shared = new float[GUARD + state.length + GUARD];
+        Arrays.fill(shared, GUARD_VALUE);
+        System.arraycopy(state, 0, shared, GUARD, state.length);
         float[] out = new float[1];
-        stepper.step(new float[] {u}, state, tau, out);
+        stepper.step(new float[] {u}, shared, GUARD, tau, out);
+        System.arraycopy(shared, GUARD, state, 0, state.length);
+        for (int i = 0; i < GUARD; i++) {
+            assertEquals(GUARD_VALUE, shared[i], "the float " + (GUARD - i) + " before the layer changed");
+            assertEquals(GUARD_VALUE, shared[GUARD + state.length + i], "the float " + i + " after the layer changed");
+        }
         return out[0];
     }
 

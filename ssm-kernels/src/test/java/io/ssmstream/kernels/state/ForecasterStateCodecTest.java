@@ -20,7 +20,7 @@ class ForecasterStateCodecTest {
         for (int i = 0; i < layer.length; i++) {
             layer[i] = (float) Math.cos(i) * 10;
         }
-        return new StreamState(new float[][] {layer, {-0f, Float.MIN_VALUE}}, 42L);
+        return StreamState.ofLayers(new float[][] {layer, {-0f, Float.MIN_VALUE}}, 42L);
     }
 
     /** The state saved in {@code fixtures/forecaster-state-v1.bin} (codec version 1: no model version, no window). */

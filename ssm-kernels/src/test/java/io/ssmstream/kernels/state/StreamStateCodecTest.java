@@ -19,7 +19,7 @@ class StreamStateCodecTest {
             first[i] = (float) Math.sin(i) * 100;
         }
         float[] second = {Float.MIN_VALUE, -0f, Float.MAX_VALUE, 1e-30f};
-        return new StreamState(new float[][] {first, second, new float[0]}, 12_345L);
+        return StreamState.ofLayers(new float[][] {first, second, new float[0]}, 12_345L);
     }
 
     @Test
