@@ -66,6 +66,12 @@ final class RunCommand extends CliCommand {
             description = "Checkpoint interval; output becomes visible to read_committed readers at each (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @Option(names = "--checkpoint-min-pause", converter = DurationConverter.class,
+            description = "Least time from the end of a checkpoint to the start of the next, so that a job whose "
+                    + "checkpoints take longer than the interval still runs between them (default: half the "
+                    + "checkpoint interval; 0s: none).")
+    Duration checkpointMinPause;
+
     @Option(names = "--at-least-once", description = "Non-transactional output (duplicates possible after a failure).")
     boolean atLeastOnce;
 
@@ -115,7 +121,7 @@ final class RunCommand extends CliCommand {
                 .modelName(modelName).swapWindow(swapWindow).build();
         return new KafkaJobSpec(kafka.bootstrapServers, inputTopic, outputTopic, dlqTopic, model, groupId,
                 startingOffsets, bounded, !atLeastOnce, null, kafka.clientProperties(), parallelism, stateBackend,
-                checkpointDir, checkpointInterval, settings, modelUpdatesTopic);
+                checkpointDir, checkpointInterval, settings, modelUpdatesTopic, checkpointMinPause);
     }
 
     @Override

@@ -90,6 +90,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", description = "Throughput runs (default: ${DEFAULT-VALUE}).")
     String checkpointInterval = "10s";
 
+    @Option(names = "--checkpoint-min-pause", description = "Least time from the end of a checkpoint to the start of the next (default: the product's, half the interval).")
+    String checkpointMinPause;
+
     @Option(names = "--out-of-orderness", description = "The job's watermark out-of-orderness; the SSM job holds each event until the watermark passes it (default: ${DEFAULT-VALUE}, the product's).")
     String outOfOrderness = "5s";
 
@@ -454,7 +457,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         JobSettings settings = JobSettings.builder().outOfOrderness(TimeUtils.parseDuration(outOfOrderness)).build();
         return new KafkaJobSpec(kafka.bootstrapServers(), in, out, dlq, work.resolve("model.safetensors"), "bench-" + id,
                 "earliest", bounded, exactlyOnce, "bench-" + id, null, parallelism, c.backend(),
-                work.resolve("checkpoints-" + id).toUri().toString(), TimeUtils.parseDuration(interval), settings);
+                work.resolve("checkpoints-" + id).toUri().toString(), TimeUtils.parseDuration(interval), settings)
+                .withCheckpointMinPause(checkpointMinPause == null ? null : TimeUtils.parseDuration(checkpointMinPause));
     }
 
     /** The product's environment and wiring; the pass-through job swaps only the keyed function. */
@@ -515,12 +519,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
             out.println();
             out.printf("Throughput: one bounded job per row over a pre-produced topic: %,d warm-up events, then the "
                     + "measured ones (--warm-up-events: by then the JIT has compiled the job, as on a long-running task "
-                    + "manager); checkpoints every %s. \"measured\" = outputs of the measured events / (last - first of "
+                    + "manager); checkpoints every %s, at least %s from the end of one to the start of the next. \"measured\" = outputs of the measured events / (last - first of "
                     + "them, by output record time); \"CPU µs/event\" = this JVM's CPU time (job, broker, clients, JIT, "
                     + "GC) in that window / those outputs; \"whole job\" = all events / Flink's net job runtime "
                     + "(submission to finish: start-up, warm-up, final checkpoint and commit); \"to first\" = submission "
                     + "(MiniCluster start included) -> first output, \"after last\" = last output -> job finished "
-                    + "(final checkpoint and commit). %s%n", warmUpEvents, checkpointInterval, jvmWarmUpEvents > 0
+                    + "(final checkpoint and commit). %s%n", warmUpEvents, checkpointInterval,
+                    checkpointMinPause == null ? "half that" : checkpointMinPause, jvmWarmUpEvents > 0
                     ? String.format(Locale.ROOT, "Before the measured jobs of each stream count, one unmeasured job "
                     + "of each kind over %,d events (--jvm-warm-up-events), so that no measured job is the JVM's "
                     + "first.", jvmWarmUpEvents)

@@ -47,6 +47,7 @@ public final class KafkaForecastJob {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, spec.stateBackend());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, spec.checkpointInterval());
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, spec.checkpointMinPause());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         if (spec.checkpointDir() != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, spec.checkpointDir());

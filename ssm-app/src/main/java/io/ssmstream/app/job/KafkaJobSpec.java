@@ -8,8 +8,13 @@ import java.util.Properties;
 /**
  * Everything {@link KafkaForecastJob} needs to run against Kafka. Defaults: group id {@code ssm-stream},
  * earliest offsets, unbounded, exactly-once output, HashMap state backend, checkpoints every 10 s (to the
- * configured directory, else the JobManager's memory), transactional id prefix {@code ssm-stream-<output topic>},
- * no model-update topic (the job runs its one model).
+ * configured directory, else the JobManager's memory) with at least half the interval between the end of one and
+ * the start of the next, transactional id prefix {@code ssm-stream-<output topic>}, no model-update topic (the
+ * job runs its one model).
+ *
+ * <p>Why the pause: with many streams a checkpoint of the heap backend can take longer than the interval, and
+ * Flink then starts the next one as soon as the last one ends. While a checkpoint is being written the heap
+ * backend copies each stream's state at its first access, so back-to-back checkpoints mean a copy per event.
  */
 public record KafkaJobSpec(
         String bootstrapServers,
@@ -28,7 +33,8 @@ public record KafkaJobSpec(
         String checkpointDir,
         Duration checkpointInterval,
         JobSettings settings,
-        String modelUpdatesTopic) {
+        String modelUpdatesTopic,
+        Duration checkpointMinPause) {
 
     /** A spec without a model-update topic. */
     public KafkaJobSpec(String bootstrapServers, String inputTopic, String outputTopic, String deadLetterTopic,
@@ -38,6 +44,17 @@ public record KafkaJobSpec(
         this(bootstrapServers, inputTopic, outputTopic, deadLetterTopic, model, groupId, startingOffsets, bounded,
                 exactlyOnce, transactionalIdPrefix, kafkaProperties, parallelism, stateBackend, checkpointDir,
                 checkpointInterval, settings, null);
+    }
+
+    /** A spec with the default pause between checkpoints. */
+    public KafkaJobSpec(String bootstrapServers, String inputTopic, String outputTopic, String deadLetterTopic,
+                        Path model, String groupId, String startingOffsets, boolean bounded, boolean exactlyOnce,
+                        String transactionalIdPrefix, Properties kafkaProperties, Integer parallelism,
+                        String stateBackend, String checkpointDir, Duration checkpointInterval, JobSettings settings,
+                        String modelUpdatesTopic) {
+        this(bootstrapServers, inputTopic, outputTopic, deadLetterTopic, model, groupId, startingOffsets, bounded,
+                exactlyOnce, transactionalIdPrefix, kafkaProperties, parallelism, stateBackend, checkpointDir,
+                checkpointInterval, settings, modelUpdatesTopic, null);
     }
 
     public KafkaJobSpec {
@@ -63,6 +80,11 @@ public record KafkaJobSpec(
         if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
             throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointInterval);
         }
+        checkpointMinPause = checkpointMinPause == null ? checkpointInterval.dividedBy(2) : checkpointMinPause;
+        if (checkpointMinPause.isNegative()) {
+            throw new IllegalArgumentException("the pause between checkpoints must be zero or positive, got "
+                    + checkpointMinPause);
+        }
         settings = settings == null ? JobSettings.defaults() : settings;
         if (modelUpdatesTopic != null && modelUpdatesTopic.isBlank()) {
             throw new IllegalArgumentException("the model-update topic must not be blank");
@@ -73,7 +95,17 @@ public record KafkaJobSpec(
     public KafkaJobSpec withModelUpdatesTopic(String topic) {
         return new KafkaJobSpec(bootstrapServers, inputTopic, outputTopic, deadLetterTopic, model, groupId,
                 startingOffsets, bounded, exactlyOnce, transactionalIdPrefix, kafkaProperties, parallelism,
-                stateBackend, checkpointDir, checkpointInterval, settings, topic);
+                stateBackend, checkpointDir, checkpointInterval, settings, topic, checkpointMinPause);
+    }
+
+    /**
+     * This spec with at least {@code pause} between the end of a checkpoint and the start of the next; null for
+     * the default (half the interval), zero for none (Flink's own default).
+     */
+    public KafkaJobSpec withCheckpointMinPause(Duration pause) {
+        return new KafkaJobSpec(bootstrapServers, inputTopic, outputTopic, deadLetterTopic, model, groupId,
+                startingOffsets, bounded, exactlyOnce, transactionalIdPrefix, kafkaProperties, parallelism,
+                stateBackend, checkpointDir, checkpointInterval, settings, modelUpdatesTopic, pause);
     }
 
     private static void requireText(String value, String what) {

@@ -1,0 +1,46 @@
+package io.ssmstream.app.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class KafkaJobSpecTest {
+    private static KafkaJobSpec spec(Duration interval) {
+        return new KafkaJobSpec("localhost:1", "in", "out", "dlq", Path.of("m.safetensors"), null, null, false, true,
+                null, null, null, null, null, interval, null);
+    }
+
+    @Test
+    void checkpointsPauseHalfTheirIntervalByDefault() {
+        Configuration conf = KafkaForecastJob.configuration(spec(Duration.ofSeconds(10)));
+        assertEquals(Duration.ofSeconds(10), conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL));
+        assertEquals(Duration.ofSeconds(5), conf.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS));
+    }
+
+    @Test
+    void aGivenPauseIsKeptAndZeroMeansNone() {
+        KafkaJobSpec spec = spec(Duration.ofSeconds(10));
+        assertEquals(Duration.ofSeconds(30), KafkaForecastJob.configuration(
+                spec.withCheckpointMinPause(Duration.ofSeconds(30))).get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS));
+        assertEquals(Duration.ZERO, KafkaForecastJob.configuration(
+                spec.withCheckpointMinPause(Duration.ZERO)).get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS));
+    }
+
+    @Test
+    void aNegativePauseIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> spec(null).withCheckpointMinPause(Duration.ofSeconds(-1)));
+        assertEquals("the pause between checkpoints must be zero or positive, got PT-1S", e.getMessage());
+    }
+
+    @Test
+    void theModelUpdateTopicKeepsThePause() {
+        KafkaJobSpec spec = spec(null).withCheckpointMinPause(Duration.ofSeconds(3)).withModelUpdatesTopic("updates");
+        assertEquals(Duration.ofSeconds(3), spec.checkpointMinPause());
+    }
+}
