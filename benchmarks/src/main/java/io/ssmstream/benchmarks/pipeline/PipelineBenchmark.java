@@ -574,12 +574,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         if (!latencies.isEmpty()) {
             out.println();
-            out.printf("Latency: unbounded job fed at a fixed rate (%s), checkpoints every %s; latency = time an "
-                    + "output record is read (read_committed) - its event time, which is the wall clock when the input "
-                    + "was sent; events sent in the %s after a %s warm-up. The SSM job holds each event until the "
+            out.printf("Latency: unbounded job fed at a fixed rate (%s), checkpoints every %s, at least %s apart; "
+                    + "latency = time an output record is read (read_committed) - its event time, which is the wall "
+                    + "clock when the input was sent; events sent in the %s after a %s warm-up. The SSM job holds each event until the "
                     + "watermark (out-of-orderness %s, emitted every 200 ms) passes it; the pass-through job does not.%n",
                     rate != null ? "--rate" : "half the steady throughput above", latencyCheckpointInterval,
-                    latencyDuration, latencyWarmup, outOfOrderness);
+                    checkpointMinPause == null ? "half that" : checkpointMinPause, latencyDuration, latencyWarmup,
+                    outOfOrderness);
             out.println();
             out.println("| streams | backend | job | sink | target events/s | sent events/s | received / sent | p50 ms | p99 ms | max ms |");
             out.println("| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -38,8 +38,8 @@ public final class StreamState {
             offsets[i + 1] = Math.addExact(offsets[i], layerSizes[i]);
         }
         if (offsets[layerSizes.length] != floats.length) {
-            throw new IllegalArgumentException("layer sizes add up to " + offsets[layerSizes.length] + " floats, the array has "
-                    + floats.length);
+            throw new IllegalArgumentException("layer sizes add up to " + offsets[layerSizes.length]
+                    + " floats, the array has " + floats.length);
         }
         return new StreamState(floats, offsets, events);
     }
@@ -65,7 +65,7 @@ public final class StreamState {
         return new StreamState(new float[offsets[offsets.length - 1]], offsets, 0);
     }
 
-    /** This state's layers with {@code events} as the count of events applied. */
+    /** A state sharing this one's array (not a copy) with {@code events} as the count of events applied. */
     public StreamState withEvents(long events) {
         return new StreamState(floats, offsets, events);
     }

@@ -25,6 +25,16 @@ class StreamStateTest {
     }
 
     @Test
+    void sizesThatDoNotAddUpToTheArrayAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StreamState.of(new float[5], new int[] {3, 3}, 0));
+        assertEquals("layer sizes add up to 6 floats, the array has 5", e.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> StreamState.of(new float[5], new int[] {7, -2}, 0));
+        assertEquals("layer 1 has a negative size -2", negative.getMessage());
+    }
+
+    @Test
     void zerosFitTheirModelAndNoOther() {
         SsmModel model = RandomModels.create(Arch.MAMBA, 1, 8, 2, 4, false, 1);
         SsmModel wider = RandomModels.create(Arch.MAMBA, 1, 8, 2, 8, false, 1);
