@@ -91,8 +91,9 @@ public final class StreamStateCodec {
                 throw new StateFormatException("corrupt state: more than " + MAX_STATE_FLOATS + " floats");
             }
             if (total + n > floats.length) {
-                // Sized at the first layer for all of them (a model's layers are alike): one array, no copy.
-                int guess = (int) Math.min((long) n * count, MAX_STATE_FLOATS);
+                // Sized at the first layer for all of them (a model's layers are alike): one array, no copy. Not
+                // beyond one layer's limit before the bytes are there: a corrupt count allocates no more than before.
+                int guess = (int) Math.min((long) n * count, MAX_LAYER_FLOATS);
                 floats = Arrays.copyOf(floats, Math.max(total + n, i == 0 ? guess : 0));
             }
             buffer.readFloats(in, floats, total, n);
