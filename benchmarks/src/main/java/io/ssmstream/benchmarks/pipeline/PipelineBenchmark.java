@@ -452,6 +452,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
+    /** The pause between checkpoints as the report states it. */
+    private String pauseText() {
+        return checkpointMinPause == null ? "half that" : checkpointMinPause;
+    }
+
     private KafkaJobSpec spec(EmbeddedKafka kafka, Config c, String in, String out, String dlq, String id,
                               boolean bounded, boolean exactlyOnce, String interval) {
         JobSettings settings = JobSettings.builder().outOfOrderness(TimeUtils.parseDuration(outOfOrderness)).build();
@@ -525,7 +530,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     + "(submission to finish: start-up, warm-up, final checkpoint and commit); \"to first\" = submission "
                     + "(MiniCluster start included) -> first output, \"after last\" = last output -> job finished "
                     + "(final checkpoint and commit). %s%n", warmUpEvents, checkpointInterval,
-                    checkpointMinPause == null ? "half that" : checkpointMinPause, jvmWarmUpEvents > 0
+                    pauseText(), jvmWarmUpEvents > 0
                     ? String.format(Locale.ROOT, "Before the measured jobs of each stream count, one unmeasured job "
                     + "of each kind over %,d events (--jvm-warm-up-events), so that no measured job is the JVM's "
                     + "first.", jvmWarmUpEvents)
@@ -579,7 +584,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     + "clock when the input was sent; events sent in the %s after a %s warm-up. The SSM job holds each event until the "
                     + "watermark (out-of-orderness %s, emitted every 200 ms) passes it; the pass-through job does not.%n",
                     rate != null ? "--rate" : "half the steady throughput above", latencyCheckpointInterval,
-                    checkpointMinPause == null ? "half that" : checkpointMinPause, latencyDuration, latencyWarmup,
+                    pauseText(), latencyDuration, latencyWarmup,
                     outOfOrderness);
             out.println();
             out.println("| streams | backend | job | sink | target events/s | sent events/s | received / sent | p50 ms | p99 ms | max ms |");

@@ -73,10 +73,11 @@ public final class SsmModel {
                     throw new AssertionError(config.arch());
             }
         }
-        this.stateOffsets = new int[mixers.length + 1];
+        int[] stateSizes = new int[mixers.length];
         for (int i = 0; i < mixers.length; i++) {
-            stateOffsets[i + 1] = Math.addExact(stateOffsets[i], mixers[i].stateSize());
+            stateSizes[i] = mixers[i].stateSize();
         }
+        this.stateOffsets = StreamState.offsets(stateSizes);
         this.normF = w.take("norm_f.weight", dModel);
         this.headT = w.takeTransposed("head.weight", 2 * dIn, dModel, 2 * dIn, dModel);
         this.headBias = w.take("head.bias", 2 * dIn);

@@ -30,13 +30,7 @@ public final class StreamState {
      * @throws IllegalArgumentException when the sizes do not add up to the array's length
      */
     public static StreamState of(float[] floats, int[] layerSizes, long events) {
-        int[] offsets = new int[layerSizes.length + 1];
-        for (int i = 0; i < layerSizes.length; i++) {
-            if (layerSizes[i] < 0) {
-                throw new IllegalArgumentException("layer " + i + " has a negative size " + layerSizes[i]);
-            }
-            offsets[i + 1] = Math.addExact(offsets[i], layerSizes[i]);
-        }
+        int[] offsets = offsets(layerSizes);
         if (offsets[layerSizes.length] != floats.length) {
             throw new IllegalArgumentException("layer sizes add up to " + offsets[layerSizes.length]
                     + " floats, the array has " + floats.length);
@@ -47,16 +41,31 @@ public final class StreamState {
     /** A state holding a copy of {@code layers}, one array per layer. */
     public static StreamState ofLayers(float[][] layers, long events) {
         int[] sizes = new int[layers.length];
-        int total = 0;
         for (int i = 0; i < layers.length; i++) {
             sizes[i] = layers[i].length;
-            total = Math.addExact(total, sizes[i]);
         }
-        float[] floats = new float[total];
-        for (int i = 0, offset = 0; i < layers.length; offset += sizes[i], i++) {
-            System.arraycopy(layers[i], 0, floats, offset, sizes[i]);
+        int[] offsets = offsets(sizes);
+        float[] floats = new float[offsets[layers.length]];
+        for (int i = 0; i < layers.length; i++) {
+            System.arraycopy(layers[i], 0, floats, offsets[i], sizes[i]);
         }
-        return of(floats, sizes, events);
+        return new StreamState(floats, offsets, events);
+    }
+
+    /**
+     * Where each layer starts when layers of {@code layerSizes} lie back to back, and (last) where they end.
+     *
+     * @throws IllegalArgumentException when a size is negative
+     */
+    static int[] offsets(int[] layerSizes) {
+        int[] offsets = new int[layerSizes.length + 1];
+        for (int i = 0; i < layerSizes.length; i++) {
+            if (layerSizes[i] < 0) {
+                throw new IllegalArgumentException("layer " + i + " has a negative size " + layerSizes[i]);
+            }
+            offsets[i + 1] = Math.addExact(offsets[i], layerSizes[i]);
+        }
+        return offsets;
     }
 
     /** A fresh all-zero state for {@code model}. */
