@@ -147,7 +147,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
      * this JVM's CPU time (all threads: job, broker, clients, JIT, GC) from the first to the last measured output.
      */
     record Throughput(Config config, long warmUp, long events, long jobMs, long startMs, long endMs, long cpuNanos,
-                      OutputSummary out, String error) {
+                      long checkpointBytes, OutputSummary out, String error) {
         /** Events per second of the whole job, warm-up and start-up included. */
         double jobRate() {
             return jobMs > 0 ? (warmUp + events) * 1000.0 / jobMs : Double.NaN;
@@ -291,7 +291,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 warmUpJvm(kafka, n, configs);
             }
             for (Config c : configs) {
-                Throughput t = inputError != null ? new Throughput(c, warmUpEvents, count, 0, 0, 0, 0, null, inputError)
+                Throughput t = inputError != null ? new Throughput(c, warmUpEvents, count, 0, 0, 0, 0, 0, null, inputError)
                         : throughput(kafka, c, in, count);
                 throughputs.add(t);
                 progress("%s: %s", c.id(), t.error() != null ? "FAILED " + t.error()
@@ -371,17 +371,20 @@ public final class PipelineBenchmark implements Callable<Integer> {
             long start = System.currentTimeMillis();
             JobExecutionResult result;
             CpuTimeline cpu = new CpuTimeline();
+            CheckpointSizes checkpoints = new CheckpointSizes(work.resolve("checkpoints-" + id));
             try {
                 result = env.execute("pipeline " + id);
             } finally {
                 cpu.close();
+                checkpoints.close();
             }
             long end = System.currentTimeMillis();
             OutputSummary summary = BenchKafka.readAll(kafka.bootstrapServers(), out, T0 + warmUpEvents);
             return new Throughput(c, warmUpEvents, count, result.getNetRuntime(), start, end,
-                    cpu.cpuNanosBetween(summary.measuredFirstMs(), summary.measuredLastMs()), summary, null);
+                    cpu.cpuNanosBetween(summary.measuredFirstMs(), summary.measuredLastMs()),
+                    checkpoints.largestBytes(), summary, null);
         } catch (Throwable e) {
-            return new Throughput(c, warmUpEvents, count, 0, 0, 0, 0, null, rootMessage(e));
+            return new Throughput(c, warmUpEvents, count, 0, 0, 0, 0, 0, null, rootMessage(e));
         } finally {
             BenchKafka.deleteTopics(kafka.bootstrapServers(), out, dlq);
             deleteRecursively(work.resolve("checkpoints-" + id));
@@ -529,7 +532,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
                     + "GC) in that window / those outputs; \"whole job\" = all events / Flink's net job runtime "
                     + "(submission to finish: start-up, warm-up, final checkpoint and commit); \"to first\" = submission "
                     + "(MiniCluster start included) -> first output, \"after last\" = last output -> job finished "
-                    + "(final checkpoint and commit). %s%n", warmUpEvents, checkpointInterval,
+                    + "(final checkpoint and commit); \"largest checkpoint\" = the largest chk-N directory seen "
+                    + "while the job ran (sampled every 2 s; with incremental checkpoints their own part only). %s%n",
+                    warmUpEvents, checkpointInterval,
                     pauseText(), jvmWarmUpEvents > 0
                     ? String.format(Locale.ROOT, "Before the measured jobs of each stream count, one unmeasured job "
                     + "of each kind over %,d events (--jvm-warm-up-events), so that no measured job is the JVM's "
@@ -542,23 +547,25 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
             out.println();
             out.println("| streams | backend | job | measured events | measured s | events/s (measured) "
-                    + "| CPU µs/event | job s | events/s (whole job) | to first s | after last s | outputs |");
-            out.println("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                    + "| CPU µs/event | job s | events/s (whole job) | to first s | after last s | largest checkpoint MB "
+                    + "| outputs |");
+            out.println("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (Throughput t : throughputs) {
                 Config c = t.config();
                 if (t.error() != null) {
-                    out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | failed: %s | | | | | | | |%n", c.streams(), c.backend(),
+                    out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | failed: %s | | | | | | | | |%n", c.streams(), c.backend(),
                             c.job(), t.events(), t.error().replace('|', '/'));
                     continue;
                 }
                 OutputSummary o = t.out();
                 boolean any = o.records() > 0;
                 long all = t.warmUp() + t.events();
-                out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | %s | %,.0f | %.1f | %.1f | %,.0f | %s | %s | %s |%n",
+                out.printf(Locale.ROOT, "| %,d | %s | %s | %,d | %s | %,.0f | %.1f | %.1f | %,.0f | %s | %s | %,.0f | %s |%n",
                         c.streams(), c.backend(), c.job(), o.measured(),
                         o.measured() > 0 ? seconds(o.measuredLastMs() - o.measuredFirstMs()) : "-", t.rate(),
                         t.cpuMicrosPerEvent(), t.jobMs() / 1e3, t.jobRate(),
                         any ? seconds(o.firstMs() - t.startMs()) : "-", any ? seconds(t.endMs() - o.lastMs()) : "-",
+                        t.checkpointBytes() / 1e6,
                         o.records() == all && o.measured() == t.events() ? String.format(Locale.ROOT, "%,d", o.records())
                                 : String.format(Locale.ROOT, "**%,d (%,d measured) ≠ %,d + %,d events**", o.records(),
                                 o.measured(), t.warmUp(), t.events()));
