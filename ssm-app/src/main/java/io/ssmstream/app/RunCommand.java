@@ -6,6 +6,9 @@ import io.ssmstream.app.job.KafkaJobSpec;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
@@ -72,6 +75,13 @@ final class RunCommand extends CliCommand {
                     + "checkpoint interval; 0s: none).")
     Duration checkpointMinPause;
 
+    @Option(names = "--flink-conf", paramLabel = "KEY=VALUE",
+            description = "Flink configuration, applied after the options above (so it overrides them); repeatable. "
+                    + "E.g. taskmanager.memory.managed.size=6g: RocksDB's memory on the embedded cluster, whose "
+                    + "default (128 MB) is far too small for a million streams. Under 'flink run' the cluster's "
+                    + "own configuration sets its TaskManagers' memory.")
+    Map<String, String> flinkConf = new LinkedHashMap<>();
+
     @Option(names = "--at-least-once", description = "Non-transactional output (duplicates possible after a failure).")
     boolean atLeastOnce;
 
@@ -131,7 +141,7 @@ final class RunCommand extends CliCommand {
                     + " model is swapped by restarting the job from a savepoint with the new --model)");
         }
         KafkaJobSpec spec = spec();
-        StreamExecutionEnvironment env = KafkaForecastJob.environment(spec);
+        StreamExecutionEnvironment env = environment(spec);
         if (audio) {
             KafkaForecastJob.wireAudio(env, spec, audioInterval);
         } else {
@@ -143,6 +153,13 @@ final class RunCommand extends CliCommand {
         err().flush();
         env.execute("ssm-stream " + inputTopic + " -> " + outputTopic);
         return SsmStreamCli.EXIT_OK;
+    }
+
+    /** The product's environment for {@code spec}, then {@code --flink-conf}. */
+    StreamExecutionEnvironment environment(KafkaJobSpec spec) {
+        StreamExecutionEnvironment env = KafkaForecastJob.environment(spec);
+        env.configure(Configuration.fromMap(flinkConf));
+        return env;
     }
 
     /** Durations as Flink writes them: {@code 500ms}, {@code 5s}, {@code 10min}, {@code 7d}. */

@@ -3,7 +3,12 @@ package io.ssmstream.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class RunCommandTest {
     private static CliRun run(String... extra) {
@@ -36,5 +41,28 @@ class RunCommandTest {
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("--model-updates-topic") && run.out().contains("--model-name")
                 && run.out().contains("--swap-window"), run::toString);
+    }
+
+    @Test
+    void flinkConfReachesTheEnvironmentAfterTheOptions() {
+        CommandLine cli = new CommandLine(new RunCommand());
+        cli.parseArgs("--bootstrap-servers", "localhost:1", "--input-topic", "in", "--output-topic", "out",
+                "--dlq-topic", "dlq", "--model", "m.safetensors", "--state-backend", "hashmap",
+                "--flink-conf", "taskmanager.memory.managed.size=6g", "--flink-conf", "state.backend.type=rocksdb");
+        RunCommand command = cli.getCommand();
+
+        StreamExecutionEnvironment env = command.environment(command.spec());
+
+        assertEquals(MemorySize.parse("6g"), env.getConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE));
+        assertEquals("rocksdb", env.getConfiguration().get(StateBackendOptions.STATE_BACKEND),
+                "--flink-conf overrides --state-backend");
+    }
+
+    @Test
+    void aFlinkConfWithoutValueIsOneLineWithExitTwo() {
+        CliRun run = run("--flink-conf", "taskmanager.memory.managed.size");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.err().contains("--flink-conf"), run::toString);
     }
 }

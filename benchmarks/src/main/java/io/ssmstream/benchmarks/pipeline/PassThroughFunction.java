@@ -26,10 +26,10 @@ import org.apache.flink.util.Collector;
  * benchmark's earlier versions), which pays for the state's size in checkpoints alone.
  *
  * <p>Why increments drawn at random, not 1 everywhere: RocksDB compresses its files (Snappy, Flink's default), and
- * a state whose floats are all alike shrinks to a twentieth there (100,000 states of 5,204 bytes: 30 MB of SST
- * files, against 525 MB with these increments and 542 MB for the SSM job's states after three events), so the
- * floor would write, compact and cache a twentieth of the bytes the model's state needs. A new stream's state
- * starts from the increments (element 0 from 0 events), so a {@link Touch#ONE_FLOAT} state is as incompressible.
+ * a state whose floats are all alike shrinks to under a tenth there while a model's state does not shrink
+ * ({@code PassThroughFunctionTest} compares them), so the floor would write, compact, cache and checkpoint a
+ * fraction of the bytes the model's state needs. A new stream's state starts from the increments (element 0
+ * from 0 events), so a {@link Touch#ONE_FLOAT} state is as incompressible.
  *
  * <p>Unlike {@code SsmForecastFunction} it applies events on arrival: no buffering until the watermark passes
  * them (no buffer of waiting events, no event-time timers) and no idle-stream timer.

@@ -7,11 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ssmstream.benchmarks.pipeline.PassThroughFunction.Touch;
 import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.event.SensorEvent;
+import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.model.ModelConfig;
+import io.ssmstream.kernels.model.ModelInitializer;
+import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.state.ForecasterStateCodec;
+import io.ssmstream.kernels.stream.ForecasterState;
+import io.ssmstream.kernels.stream.LikelihoodScorer;
+import io.ssmstream.kernels.stream.StreamForecaster;
+import io.ssmstream.operators.swap.SwapSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -81,10 +92,30 @@ class PassThroughFunctionTest {
             alike.add(bytes(s));
         }
         long raw = (long) everyFloat.size() * everyFloat.get(0).length;
+        List<byte[]> model = modelStates(everyFloat.size());
+        long modelRaw = model.stream().mapToLong(b -> b.length).sum();
 
-        assertTrue(sstBytes(alike, "alike") < raw / 5, "the control: states of floats all alike shrink");
+        assertTrue(sstBytes(alike, "alike") < raw / 10, "the control: states of floats all alike shrink");
+        assertTrue(sstBytes(model, "model") > modelRaw * 9 / 10, "the model's states stay their size");
         assertTrue(sstBytes(everyFloat, "every") > raw * 9 / 10, "every-float states stay their size");
         assertTrue(sstBytes(oneFloat, "one") > raw * 9 / 10, "one-float states stay their size");
+    }
+
+    /** The pipeline benchmark's model's states after one to three events, in their checkpoint bytes. */
+    private static List<byte[]> modelStates(int count) {
+        SsmModel ssm = ModelInitializer.initialize(ModelConfig.builder(Arch.MAMBA, 1).dModel(16).nLayers(2)
+                .dState(16).build(), 20240607L);
+        StreamForecaster forecaster = new StreamForecaster(ssm, KernelOpsProvider.get(), new LikelihoodScorer());
+        SplittableRandom random = new SplittableRandom(1);
+        List<byte[]> states = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            ForecasterState state = forecaster.newState("v1", SwapSettings.DEFAULT_WINDOW);
+            for (int i = 0; i <= k % 3; i++) {
+                forecaster.step(state, i * 60_000_000L, new float[] {(float) random.nextGaussian()});
+            }
+            states.add(ForecasterStateCodec.toBytes(state));
+        }
+        return states;
     }
 
     private List<byte[]> states(Touch touch) throws Exception {
