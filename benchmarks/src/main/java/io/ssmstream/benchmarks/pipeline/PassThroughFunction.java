@@ -14,11 +14,11 @@ import org.apache.flink.util.Collector;
 /**
  * The Flink floor of the pipeline benchmark: what the SSM forecaster costs without the model. Per event it reads
  * the stream's {@code float[stateSize]} value state (as large as the SSM state), adds to every element its own
- * fixed increment (element 0's is 1: it counts the stream's events), writes it back and emits a {@link ForecastRecord} like the forecaster's: values,
- * forecast and std of {@code d_input} floats, an anomaly score, the same model version string. Its numbers are
- * as long in JSON as a model's: the forecast is the input, the std a float of as many digits, and the score 0
- * during the scorer's warm-up ({@link LikelihoodScorer#DEFAULT_WARM_UP} events per stream), then a double of full
- * precision.
+ * fixed increment (element 0's is 1: it counts the stream's events), writes it back and emits a
+ * {@link ForecastRecord} like the forecaster's: values, forecast and std of {@code d_input} floats, an anomaly
+ * score, the same model version string. Its numbers are as long in JSON as a model's: the forecast is the input,
+ * the std a float of as many digits, and the score 0 during the scorer's warm-up
+ * ({@link LikelihoodScorer#DEFAULT_WARM_UP} events per stream), then a double of full precision.
  *
  * <p>Why every element: the model's step reads and writes its whole state at every event, and with a million
  * streams no state is in a cache when its event comes, so moving a state of this size between memory and the core
