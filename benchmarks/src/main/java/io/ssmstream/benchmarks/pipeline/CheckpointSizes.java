@@ -13,34 +13,21 @@ import java.util.stream.Stream;
  * many bytes as the model's where they are stored (RocksDB compresses its files; a full checkpoint copies them).
  * With incremental checkpoints a {@code chk-N} directory holds only what is not shared with earlier ones.
  */
-final class CheckpointSizes implements AutoCloseable {
+final class CheckpointSizes extends PeriodicSampler {
     static final long PERIOD_MS = 2_000;
 
     private final Path root;
-    private final Thread sampler;
-    private volatile boolean stop;
     private volatile long largest;
 
     /** @param root the job's checkpoint directory; need not exist yet */
     CheckpointSizes(Path root) {
+        super("checkpoint-sizes", PERIOD_MS);
         this.root = root;
-        sampler = new Thread(this::run, "checkpoint-sizes");
-        sampler.setDaemon(true);
-        sampler.start();
+        start();
     }
 
-    private void run() {
-        while (!stop) {
-            sample();
-            try {
-                Thread.sleep(PERIOD_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    private void sample() {
+    @Override
+    protected void sample() {
         try (Stream<Path> files = Files.walk(root)) {
             files.filter(Files::isDirectory).filter(d -> d.getFileName().toString().startsWith("chk-"))
                     .mapToLong(CheckpointSizes::bytes).max().ifPresent(b -> largest = Math.max(largest, b));
@@ -67,14 +54,5 @@ final class CheckpointSizes implements AutoCloseable {
     /** The largest checkpoint's bytes seen so far, 0 if none. */
     long largestBytes() {
         return largest;
-    }
-
-    /** Stops sampling after one last sample. */
-    @Override
-    public void close() throws InterruptedException {
-        stop = true;
-        sampler.interrupt();
-        sampler.join();
-        sample();
     }
 }

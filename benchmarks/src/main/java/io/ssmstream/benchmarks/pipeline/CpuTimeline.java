@@ -8,7 +8,7 @@ import java.util.Arrays;
  * a run lasts, so that the CPU spent in a part of the run (the measured window, known only from the output
  * afterwards) can be read back: {@link #cpuNanosBetween}.
  */
-final class CpuTimeline implements AutoCloseable {
+final class CpuTimeline extends PeriodicSampler {
     static final long PERIOD_MS = 100;
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -16,28 +16,14 @@ final class CpuTimeline implements AutoCloseable {
     private long[] wallMs = new long[1024];
     private long[] cpuNanos = new long[1024];
     private int count;
-    private volatile boolean stop;
-    private final Thread sampler;
 
     CpuTimeline() {
-        sample();
-        sampler = new Thread(this::run, "cpu-timeline");
-        sampler.setDaemon(true);
-        sampler.start();
+        super("cpu-timeline", PERIOD_MS);
+        start();
     }
 
-    private void run() {
-        while (!stop) {
-            try {
-                Thread.sleep(PERIOD_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            sample();
-        }
-    }
-
-    private synchronized void sample() {
+    @Override
+    protected synchronized void sample() {
         if (count == wallMs.length) {
             wallMs = Arrays.copyOf(wallMs, 2 * count);
             cpuNanos = Arrays.copyOf(cpuNanos, 2 * count);
@@ -45,15 +31,6 @@ final class CpuTimeline implements AutoCloseable {
         wallMs[count] = System.currentTimeMillis();
         cpuNanos[count] = PROCESS.getProcessCpuTime();
         count++;
-    }
-
-    /** Stops sampling after one last sample. */
-    @Override
-    public void close() throws InterruptedException {
-        stop = true;
-        sampler.interrupt();
-        sampler.join();
-        sample();
     }
 
     /** CPU time between two wall-clock instants (epoch ms), interpolated linearly between samples. */
