@@ -52,6 +52,7 @@ import picocli.CommandLine.Option;
         description = "Kafka -> Flink job -> Kafka throughput and latency, SSM job vs a pass-through job.")
 public final class PipelineBenchmark implements Callable<Integer> {
     static final long T0 = 1_700_000_000_000L;
+    static final long DEFAULT_SEED = 20240607L;
 
     @Option(names = "--streams", split = ",", description = "Distinct streams (keys), one set of runs each (default: 1000,1000000).")
     List<Long> streams = List.of(1_000L, 1_000_000L);
@@ -112,7 +113,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     String latencyDuration = "30s";
 
     @Option(names = "--seed", description = "Model initialisation seed (default: ${DEFAULT-VALUE}).")
-    long seed = 20240607L;
+    long seed = DEFAULT_SEED;
 
     @Option(names = "--work-dir", description = "Checkpoints and the model file go under here (default: java.io.tmpdir).")
     Path workDir = Paths.get(System.getProperty("java.io.tmpdir"));
@@ -188,8 +189,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         work = Files.createTempDirectory(Files.createDirectories(workDir), "pipeline-bench-");
         Path modelFile = work.resolve("model.safetensors");
-        SsmModel ssm = ModelInitializer.initialize(ModelConfig.builder(Arch.MAMBA, 1)
-                .dModel(16).nLayers(2).dState(16).build(), seed);
+        SsmModel ssm = model(seed);
         ssm.save(modelFile);
         model = ModelArtifact.fromFile(modelFile);
         dInput = ssm.config().dInput();
@@ -203,6 +203,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         report(System.out);
         return 0;
+    }
+
+    /** The benchmark's model: Mamba, d_model 16, 2 layers, d_state 16, one input, initialised from {@code seed}. */
+    static SsmModel model(long seed) {
+        return ModelInitializer.initialize(ModelConfig.builder(Arch.MAMBA, 1).dModel(16).nLayers(2).dState(16).build(),
+                seed);
     }
 
     /**

@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ssmstream.benchmarks.pipeline.PassThroughFunction.Touch;
 import io.ssmstream.connectors.event.ForecastRecord;
 import io.ssmstream.connectors.event.SensorEvent;
-import io.ssmstream.kernels.model.Arch;
-import io.ssmstream.kernels.model.ModelConfig;
-import io.ssmstream.kernels.model.ModelInitializer;
-import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.state.ForecasterStateCodec;
 import io.ssmstream.kernels.stream.ForecasterState;
@@ -103,9 +99,8 @@ class PassThroughFunctionTest {
 
     /** The pipeline benchmark's model's states after one to three events, in their checkpoint bytes. */
     private static List<byte[]> modelStates(int count) {
-        SsmModel ssm = ModelInitializer.initialize(ModelConfig.builder(Arch.MAMBA, 1).dModel(16).nLayers(2)
-                .dState(16).build(), 20240607L);
-        StreamForecaster forecaster = new StreamForecaster(ssm, KernelOpsProvider.get(), new LikelihoodScorer());
+        StreamForecaster forecaster = new StreamForecaster(PipelineBenchmark.model(PipelineBenchmark.DEFAULT_SEED),
+                KernelOpsProvider.get(), new LikelihoodScorer());
         SplittableRandom random = new SplittableRandom(1);
         List<byte[]> states = new ArrayList<>();
         for (int k = 0; k < count; k++) {
