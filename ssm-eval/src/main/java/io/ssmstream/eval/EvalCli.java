@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true)
 public final class EvalCli implements Callable<Integer> {
     public static final int EXIT_USER_ERROR = TrainerCli.EXIT_USER_ERROR;
+    /** Some files of a corpus failed; the others were scored and reported. */
+    public static final int EXIT_FILES_FAILED = 1;
 
     @Spec
     CommandSpec spec;

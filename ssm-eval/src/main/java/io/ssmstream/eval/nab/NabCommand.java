@@ -1,5 +1,6 @@
 package io.ssmstream.eval.nab;
 
+import io.ssmstream.eval.EvalCli;
 import io.ssmstream.eval.EvalInputException;
 import io.ssmstream.kernels.model.Arch;
 import java.io.PrintWriter;
@@ -93,13 +94,21 @@ public final class NabCommand implements Callable<Integer> {
         NabEvaluation evaluation = new NabEvaluation(data, detectors, profiles, files, maxRows, threads);
         int fileCount = evaluation.files().size();
         long start = System.nanoTime();
-        List<NabEvaluation.DetectorResult> results = evaluation.run(out, System.err);
-        NabEvaluation.writeScores(out.resolve("scores.csv"), results);
+        NabEvaluation.Outcome outcome = evaluation.run(out, System.err);
+        NabEvaluation.writeScores(out.resolve("scores.csv"), outcome.results());
         PrintWriter table = spec.commandLine().getOut();
-        NabEvaluation.printTable(results, fileCount, table);
+        NabEvaluation.printTable(outcome.results(), outcome.scoredFiles(), table);
         table.printf(Locale.ROOT, "wall time %.0f s; results in %s%n", (System.nanoTime() - start) / 1e9, out);
         table.flush();
-        return 0;
+        if (outcome.failures().isEmpty()) {
+            return 0;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        outcome.failures().forEach(f -> err.println("ssm-stream: " + f));
+        err.printf(Locale.ROOT, "ssm-stream: %d of %d files failed (listed above); the table scores the other %d%n",
+                outcome.failures().size(), fileCount, outcome.scoredFiles());
+        err.flush();
+        return EvalCli.EXIT_FILES_FAILED;
     }
 
     private List<NabProfile> profiles() {

@@ -93,7 +93,14 @@ public final class NabEvaluation {
         }
     }
 
-    public List<DetectorResult> run(Path out, PrintStream progress) {
+    /**
+     * The corpus results over the files that ran, and {@code file: problem} for each file that did not: one
+     * file's failure leaves the others scored.
+     */
+    public record Outcome(List<DetectorResult> results, int scoredFiles, List<String> failures) {
+    }
+
+    public Outcome run(Path out, PrintStream progress) {
         Path windowsFile = dir.resolve("labels").resolve("combined_windows.json");
         if (!Files.isRegularFile(windowsFile)) {
             throw new EvalInputException(dir + ": no labels/combined_windows.json");
@@ -112,27 +119,40 @@ public final class NabEvaluation {
                         progress)).setUnit(" files", 1).build()) {
             for (String f : files) {
                 futures.add(pool.submit(() -> {
-                    List<FileResult> r = runFile(f, windows.get(f), out);
-                    bar.step();
-                    return r;
+                    try {
+                        return runFile(f, windows.get(f), out);
+                    } finally {
+                        bar.step();
+                    }
                 }));
             }
             List<List<FileResult>> perFile = new ArrayList<>();
-            for (Future<List<FileResult>> future : futures) {
-                perFile.add(future.get());
+            List<String> failures = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                try {
+                    perFile.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    failures.add(files.get(i) + ": " + problem(e.getCause()));
+                }
             }
-            return summarize(perFile);
+            if (perFile.isEmpty()) {
+                throw new EvalInputException("every file failed; the first: " + failures.get(0));
+            }
+            return new Outcome(summarize(perFile), perFile.size(), failures);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** A user's data problem says itself; anything else also names its kind. */
+    private static String problem(Throwable t) {
+        if (t instanceof EvalInputException) {
+            return t.getMessage();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     private record FileResult(NabScorer.Sweep sweep, NabDetector.Output output) {

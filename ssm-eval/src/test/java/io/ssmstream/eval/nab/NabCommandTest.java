@@ -89,6 +89,31 @@ class NabCommandTest {
     }
 
     @Test
+    void oneBadFileIsReportedAndTheOthersAreScored() throws Exception {
+        Path data = out.resolve("nab");
+        StringBuilder good = new StringBuilder("timestamp,value\n");
+        for (int i = 0; i < 400; i++) {
+            good.append(String.format(java.util.Locale.ROOT, "2014-01-%02d %02d:%02d:00,%.3f%n", 1 + i / 288,
+                    i % 288 / 12, i % 12 * 5, Math.sin(i / 10.0)));
+        }
+        Files.createDirectories(data.resolve("data/cat"));
+        Files.createDirectories(data.resolve("labels"));
+        Files.writeString(data.resolve("data/cat/good.csv"), good);
+        Files.writeString(data.resolve("data/cat/bad.csv"), "timestamp,value\n2014-01-01 00:00:00,oops\n");
+        Files.writeString(data.resolve("labels/combined_windows.json"),
+                "{\"cat/good.csv\": [], \"cat/bad.csv\": []}");
+
+        Run r = run("eval", "nab", "--data", data.toString(), "--out", out.resolve("results").toString(),
+                "--no-peers", "--train-minutes", "0.02");
+
+        assertEquals(EvalCli.EXIT_FILES_FAILED, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("ssm-stream: cat/bad.csv: "), r.stderr());
+        assertTrue(r.stderr().contains("1 of 2 files failed"), r.stderr());
+        assertTrue(r.stdout().contains("NAB normalised scores on 1 files"), r.stdout());
+        assertEquals(401, Files.readAllLines(out.resolve("results/cat/good.csv")).size());
+    }
+
+    @Test
     void missingDataDirectoryIsAOneLineUserError() {
         Run r = run("eval", "nab", "--data", out.resolve("nowhere").toString(), "--out", out.toString());
         assertEquals(EvalCli.EXIT_USER_ERROR, r.exit());
