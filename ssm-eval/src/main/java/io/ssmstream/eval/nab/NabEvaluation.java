@@ -175,7 +175,7 @@ public final class NabEvaluation {
             scores.put(detector.name(), o.scores());
         }
         NabPlot.write(out.resolve("plots").resolve(name.replaceAll("\\.csv$", ".png")), series,
-                results.get(0).output(), scores, results.get(0).sweep());
+                results.get(0).output(), scores, results.get(0).sweep(), applied);
         return results;
     }
 

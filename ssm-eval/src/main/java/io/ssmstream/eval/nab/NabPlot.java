@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +35,16 @@ final class NabPlot {
      * @param ours     our detector's output (its forecast band is drawn)
      * @param scores   every detector's scores by name, in legend order
      * @param sweep    the file's windows as rows (any detector's sweep)
+     * @param applied  the rows the detectors saw ({@link NabSeries#applied()}); only these are drawn, so a
+     *                 timestamp that goes back (which XChart's area refuses) draws as the detector saw it
      */
     static void write(Path png, NabSeries series, NabDetector.Output ours, Map<String, double[]> scores,
-                      NabScorer.Sweep sweep) {
-        int[] seen = ascendingRows(series.micros());
-        List<Date> x = new ArrayList<>(seen.length);
-        for (int i : seen) {
-            x.add(new Date(series.micros()[i] / 1000));
+                      NabScorer.Sweep sweep, boolean[] applied) {
+        List<Date> x = new ArrayList<>(series.size());
+        for (int i = 0; i < applied.length; i++) {
+            if (applied[i]) {
+                x.add(new Date(series.micros()[i] / 1000));
+            }
         }
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -56,7 +58,7 @@ final class NabPlot {
 
         XYChart top = chart(series.name() + ": value, forecast ± 2σ, label windows", 420, "value");
         top.getStyler().setYAxisMin(lo).setYAxisMax(hi);
-        shade(top, x, seen, sweep, lo, hi);
+        shade(top, x, applied, sweep, lo, hi);
         if (ours.forecastMean() != null) {
             double[] upper = new double[series.size()];
             double[] lower = new double[series.size()];
@@ -66,23 +68,23 @@ final class NabPlot {
                 upper[i] = Double.isNaN(m) ? series.values()[i] : clamp(m + 2 * s, lo, hi);
                 lower[i] = Double.isNaN(m) ? series.values()[i] : clamp(m - 2 * s, lo, hi);
             }
-            line(top, "forecast + 2σ", x, seen, upper, new Color(120, 160, 255));
-            line(top, "forecast - 2σ", x, seen, lower, new Color(120, 160, 255));
+            line(top, "forecast + 2σ", x, applied, upper, new Color(120, 160, 255));
+            line(top, "forecast - 2σ", x, applied, lower, new Color(120, 160, 255));
         }
         double[] values = new double[series.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = series.values()[i];
         }
-        line(top, "value", x, seen, values, Color.BLACK);
+        line(top, "value", x, applied, values, Color.BLACK);
 
         XYChart bottom = chart("anomaly scores", 300, "score");
         bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-        shade(bottom, x, seen, sweep, 0, 1);
+        shade(bottom, x, applied, sweep, 0, 1);
         Color[] colors = {new Color(200, 30, 30), new Color(30, 130, 30), new Color(120, 60, 180),
             new Color(230, 150, 0)};
         int c = 0;
         for (Map.Entry<String, double[]> e : scores.entrySet()) {
-            line(bottom, e.getKey(), x, seen, e.getValue(), colors[c++ % colors.length]);
+            line(bottom, e.getKey(), x, applied, e.getValue(), colors[c++ % colors.length]);
         }
 
         BufferedImage a = BitmapEncoder.getBufferedImage(top);
@@ -111,48 +113,36 @@ final class NabPlot {
     }
 
     /** Label windows as an area at {@code hi} inside a window and {@code lo} outside. */
-    private static void shade(XYChart chart, List<Date> x, int[] seen, NabScorer.Sweep sweep, double lo,
+    private static void shade(XYChart chart, List<Date> x, boolean[] applied, NabScorer.Sweep sweep, double lo,
                               double hi) {
         if (sweep.windowLeft().length == 0) {
             return;
         }
-        double[] y = new double[seen[seen.length - 1] + 1];
+        double[] y = new double[applied.length];
         for (int i = 0; i < y.length; i++) {
             y[i] = NabScorer.inWindow(sweep, i) ? hi : lo;
         }
-        XYSeries s = chart.addSeries("label window", x, toList(y, seen));
+        XYSeries s = chart.addSeries("label window", x, toList(y, applied));
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
         s.setMarker(SeriesMarkers.NONE);
         s.setFillColor(WINDOW);
         s.setLineColor(new Color(0, 0, 0, 0));
     }
 
-    private static void line(XYChart chart, String name, List<Date> x, int[] seen, double[] y, Color color) {
-        XYSeries s = chart.addSeries(name, x, toList(y, seen));
+    private static void line(XYChart chart, String name, List<Date> x, boolean[] applied, double[] y,
+                             Color color) {
+        XYSeries s = chart.addSeries(name, x, toList(y, applied));
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(color);
         s.setLineWidth(1f);
     }
 
-    /**
-     * The rows the detector saw: each one later than every row before it, as the job drops a row whose time
-     * does not advance. XChart also refuses an area whose x goes back.
-     */
-    static int[] ascendingRows(long[] micros) {
-        int[] rows = new int[micros.length];
-        int n = 0;
-        for (int i = 0; i < micros.length; i++) {
-            if (n == 0 || micros[i] > micros[rows[n - 1]]) {
-                rows[n++] = i;
+    private static List<Double> toList(double[] y, boolean[] applied) {
+        List<Double> list = new ArrayList<>(y.length);
+        for (int i = 0; i < y.length; i++) {
+            if (applied[i]) {
+                list.add(y[i]);
             }
-        }
-        return Arrays.copyOf(rows, n);
-    }
-
-    private static List<Double> toList(double[] y, int[] seen) {
-        List<Double> list = new ArrayList<>(seen.length);
-        for (int i : seen) {
-            list.add(y[i]);
         }
         return list;
     }

@@ -1,6 +1,5 @@
 package io.ssmstream.eval.nab;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -13,12 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NabPlotTest {
     private static final long MINUTE = 60_000_000L;
-
-    @Test
-    void ascendingRowsDropsRowsWhoseTimeDoesNotAdvance() {
-        long[] micros = {0, 5 * MINUTE, 10 * MINUTE, -50 * MINUTE, 10 * MINUTE, 15 * MINUTE};
-        assertArrayEquals(new int[] {0, 1, 2, 5}, NabPlot.ascendingRows(micros));
-    }
 
     @Test
     void seriesWithBackwardTimestampIsPlotted(@TempDir Path dir) {
@@ -37,7 +30,7 @@ class NabPlotTest {
         byDetector.put("ssm", scores);
 
         Path png = dir.resolve("plots").resolve("backward.png");
-        NabPlot.write(png, series, ours, byDetector, sweep);
+        NabPlot.write(png, series, ours, byDetector, sweep, series.applied());
 
         assertTrue(Files.isRegularFile(png), "plot written");
     }
