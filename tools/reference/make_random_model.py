@@ -95,10 +95,35 @@ def lru_layer(rng, p, H, N):
     return t
 
 
+def hippo_normal_eigenvalues(n):
+    """Imaginary parts of the eigenvalues of HiPPO-LegS's normal part, ascending (S5's make_DPLR_HiPPO)."""
+    q = np.sqrt(1.0 + 2.0 * np.arange(n))
+    a = -(np.tril(q[:, None] * q[None, :]) - np.diag(np.arange(n)))
+    p = np.sqrt(np.arange(n) + 0.5)
+    s = a + p[:, None] * p[None, :]
+    return np.linalg.eigvalsh(s * -1j)
+
+
+def s5_layer(rng, p, H, P):
+    t = {}
+    # HiPPO-N eigenvalues of a 2P system, the half with negative imaginary part; Re spread around -1/2,
+    # and the first one positive so that a reader must apply clip_eigs (Re Lambda <= -1e-4)
+    t[p + "Lambda_re"] = -rng.uniform(0.1, 1.0, size=P)
+    t[p + "Lambda_re"][0] = 0.05
+    t[p + "Lambda_im"] = hippo_normal_eigenvalues(2 * P)[:P] + 0.01 * rng.standard_normal(P)
+    t[p + "B"] = rng.standard_normal((P, H, 2)) / math.sqrt(2 * P)
+    t[p + "C"] = rng.standard_normal((H, P, 2)) / math.sqrt(2 * P)
+    t[p + "D"] = rng.standard_normal(H)
+    t[p + "log_step"] = rng.uniform(math.log(1e-3), math.log(1e-1), size=(P, 1))
+    t[p + "out2.weight"] = linear_w(rng, H, H)
+    t[p + "out2.bias"] = linear_b(rng, H, H)
+    return t
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", required=True, choices=["mamba", "s4d", "lru"])
+    ap.add_argument("--arch", required=True, choices=["mamba", "s4d", "lru", "s5"])
     ap.add_argument("--d-input", type=int, required=True)
     ap.add_argument("--d-model", type=int, required=True)
     ap.add_argument("--n-layers", type=int, required=True)
@@ -137,6 +162,8 @@ def main():
             t.update(mamba_layer(rng, p, M, N, a.expand, a.d_conv, cfg["dt_rank"]))
         elif a.arch == "s4d":
             t.update(s4d_layer(rng, p, M, N))
+        elif a.arch == "s5":
+            t.update(s5_layer(rng, p, M, N))
         else:
             t.update(lru_layer(rng, p, M, N))
     t["norm_f.weight"] = norm_w(rng, M)

@@ -180,7 +180,35 @@ class LRU:
         return (self.W1 @ y + self.b1) * sigmoid(self.W2 @ y + self.b2)
 
 
-MIXERS = {"mamba": Mamba, "s4d": S4D, "lru": LRU}
+class S5:
+    """S5 (Smith et al. 2023): one MIMO diagonal SSM over all H channels, P complex states with conjugate
+    symmetry (y = 2 Re(C x)), Re Lambda clipped to <= -1e-4 (clip_eigs), zero-order hold with step
+    exp(log_step) * tau, then half_glu1: g = gelu(y), out = g * sigmoid(W2 g + b2)."""
+
+    def __init__(self, T, p, cfg):
+        H, P = cfg["d_model"], cfg["d_state"]
+        g = lambda n, shape: get(T, p + n, shape)  # noqa: E731
+        self.Lambda = np.minimum(g("Lambda_re", (P,)), -1e-4) + 1j * g("Lambda_im", (P,))
+        self.step_size = np.exp(g("log_step", (P, 1))[:, 0])
+        b = g("B", (P, H, 2))
+        self.B = b[..., 0] + 1j * b[..., 1]
+        c = g("C", (H, P, 2))
+        self.C = c[..., 0] + 1j * c[..., 1]
+        self.D = g("D", (H,))
+        self.W2, self.b2 = g("out2.weight", (H, H)), g("out2.bias", (H,))
+        self.time_aware = bool(cfg.get("time_aware", False))
+        self.x = np.zeros(P, dtype=np.complex128)
+
+    def step(self, u, tau):
+        delta = self.step_size * tau if self.time_aware else self.step_size
+        lambda_bar = np.exp(self.Lambda * delta)
+        b_bar = ((lambda_bar - 1.0) / self.Lambda)[:, None] * self.B
+        self.x = lambda_bar * self.x + b_bar @ u
+        y = gelu(2.0 * np.real(self.C @ self.x) + self.D * u)
+        return y * sigmoid(self.W2 @ y + self.b2)
+
+
+MIXERS = {"mamba": Mamba, "s4d": S4D, "lru": LRU, "s5": S5}
 
 
 def get(T, name, shape):

@@ -37,7 +37,7 @@ final class BenchModels {
         }
         Arch arch = Arch.fromConfigName(parts[0].toLowerCase(Locale.ROOT));
         if (arch == null) {
-            throw new IllegalArgumentException("unknown arch in model spec " + spec + " (mamba, s4d or lru)");
+            throw new IllegalArgumentException("unknown arch in model spec " + spec + " (" + Arch.choices() + ")");
         }
         return ModelConfig.builder(arch, 1)
                 .dModel(Integer.parseInt(parts[1]))

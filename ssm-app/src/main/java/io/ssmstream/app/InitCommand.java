@@ -23,7 +23,7 @@ final class InitCommand extends CliCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--arch", required = true, converter = ArchConverter.class, paramLabel = "mamba|s4d|lru",
+    @Option(names = "--arch", required = true, converter = ArchConverter.class, paramLabel = "mamba|s4d|lru|s5",
             description = "Mixer architecture.")
     Arch arch;
 
@@ -124,13 +124,13 @@ final class InitCommand extends CliCommand {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
-    /** mamba, s4d or lru, any case. */
+    /** One of {@link Arch#choices()}, any case. */
     static final class ArchConverter implements ITypeConverter<Arch> {
         @Override
         public Arch convert(String value) {
             Arch a = Arch.fromConfigName(value.toLowerCase(Locale.ROOT));
             if (a == null) {
-                throw new TypeConversionException("unknown arch \"" + value + "\" (expected mamba, s4d or lru)");
+                throw new TypeConversionException("unknown arch \"" + value + "\" (expected " + Arch.choices() + ")");
             }
             return a;
         }

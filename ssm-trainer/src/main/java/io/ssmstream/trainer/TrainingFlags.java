@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** The model and optimisation options that {@code train} and {@code retrain} share (a picocli mixin). */
 final class TrainingFlags {
-    @Option(names = "--arch", paramLabel = "mamba|s4d|lru", description = "Architecture (default: mamba).")
+    @Option(names = "--arch", paramLabel = "mamba|s4d|lru|s5", description = "Architecture (default: mamba).")
     String arch;
 
     @Option(names = "--d-model", paramLabel = "N", description = "Model width (default: 16).")
@@ -108,7 +108,7 @@ final class TrainingFlags {
         }
         Arch a = Arch.fromConfigName(arch == null ? "mamba" : arch.toLowerCase(Locale.ROOT));
         if (a == null) {
-            throw new TrainingDataException("--arch must be mamba, s4d or lru, got " + arch);
+            throw new TrainingDataException("--arch must be " + Arch.choices() + ", got " + arch);
         }
         return o.arch(a).dModel(dModel == null ? 16 : dModel).nLayers(nLayers == null ? 2 : nLayers)
                 .dState(dState == null ? 16 : dState).timeAware(timeAware == null || timeAware);

@@ -78,7 +78,7 @@ public final class ForecastCommand implements Callable<Integer> {
             description = "Where metrics.csv, forecast.png and model.safetensors go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--arch", paramLabel = "mamba|s4d|lru", defaultValue = "mamba",
+    @Option(names = "--arch", paramLabel = "mamba|s4d|lru|s5", defaultValue = "mamba",
             description = "Model architecture (default: ${DEFAULT-VALUE}).")
     String arch;
 
@@ -274,7 +274,7 @@ public final class ForecastCommand implements Callable<Integer> {
                 return a;
             }
         }
-        throw new EvalInputException("--arch must be mamba, s4d or lru, got " + arch);
+        throw new EvalInputException("--arch must be " + Arch.choices() + ", got " + arch);
     }
 
     private static String minutes(double seconds) {

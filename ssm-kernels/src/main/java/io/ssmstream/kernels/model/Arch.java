@@ -9,10 +9,22 @@ public enum Arch {
     /** Diagonal S4 with zero-order hold, Gu et al. 2022 (state-spaces/s4, {@code s4d.py}). */
     S4D,
     /** Linear Recurrent Unit, Orvieto et al. 2023. */
-    LRU;
+    LRU,
+    /** Simplified state space layer: one shared MIMO diagonal SSM, Smith, Warrington and Linderman 2023. */
+    S5;
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The config names for messages: {@code mamba, s4d, lru or s5}. */
+    public static String choices() {
+        Arch[] all = values();
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < all.length; i++) {
+            s.append(i == 0 ? "" : i == all.length - 1 ? " or " : ", ").append(all[i].configName());
+        }
+        return s.toString();
     }
 
     /** Parses a config name, or returns null. */

@@ -204,7 +204,7 @@ public final class ModelConfig {
         String archName = requireKey(node, "arch", where).asText();
         Arch arch = Arch.fromConfigName(archName);
         if (arch == null) {
-            throw new ModelFormatException(where + ": unknown arch \"" + archName + "\" (expected mamba, s4d or lru)");
+            throw new ModelFormatException(where + ": unknown arch \"" + archName + "\" (expected " + Arch.choices() + ")");
         }
         Builder b = builder(arch, intKey(node, "d_input", where))
                 .dModel(intKey(node, "d_model", where))
@@ -312,7 +312,7 @@ public final class ModelConfig {
 
         private Builder(Arch arch, int dInput) {
             if (arch == null) {
-                throw new IllegalArgumentException("arch must be one of mamba, s4d, lru");
+                throw new IllegalArgumentException("arch must be one of " + Arch.choices());
             }
             this.arch = arch;
             this.dInput = dInput;

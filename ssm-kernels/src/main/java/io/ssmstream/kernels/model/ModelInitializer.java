@@ -1,6 +1,7 @@
 package io.ssmstream.kernels.model;
 
 import io.ssmstream.kernels.format.Tensor;
+import io.ssmstream.kernels.math.HippoLegS;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -17,6 +18,11 @@ import java.util.Random;
  *   <li>LRU ring init (Orvieto et al. 2023): |λ| uniform on the ring [{@value #LRU_R_MIN}, {@value #LRU_R_MAX}]
  *       (the paper's choice for long memory), phase uniform in [0, 2π], γ = √(1 - |λ|²),
  *       B ~ N(0, 1/(2H)), C ~ N(0, 1/N) per real and imaginary part, D standard normal.</li>
+ *   <li>S5 (lindermanlab/S5 {@code ssm_init.py}, conjugate symmetry, one block): HiPPO-N, Λ = the P eigenvalues
+ *       with negative imaginary part of the normal part of the 2P × 2P HiPPO-LegS matrix and V (2P, P) their
+ *       eigenvectors ({@link HippoLegS}); B̃ = V* B with B (2P, H) LeCun truncated normal, C̃ = C V with C
+ *       (H, 2P) complex, each part LeCun truncated normal over 2P; log Δ uniform in [log 1e-3, log 1e-1],
+ *       D standard normal; out2 like every linear layer.</li>
  * </ul>
  */
 public final class ModelInitializer {
@@ -24,6 +30,8 @@ public final class ModelInitializer {
     public static final double DT_MAX = 1e-1;
     public static final double LRU_R_MIN = 0.9;
     public static final double LRU_R_MAX = 0.999;
+    /** The standard deviation of a standard normal truncated to [-2, 2]. */
+    private static final double TRUNCATED_NORMAL_STD = 0.87962566103423978;
 
     private final ModelConfig config;
     private final Random random;
@@ -55,6 +63,9 @@ public final class ModelInitializer {
                     break;
                 case LRU:
                     lru(prefix);
+                    break;
+                case S5:
+                    s5(prefix);
                     break;
                 default:
                     throw new AssertionError(config.arch());
@@ -141,6 +152,76 @@ public final class ModelInitializer {
         uniform(p + "out1.bias", h, h);
         uniform(p + "out2.weight", h, h, h);
         uniform(p + "out2.bias", h, h);
+    }
+
+    private void s5(String p) {
+        int h = config.dModel();
+        int states = config.dState();
+        int full = 2 * states;
+        HippoLegS.NormalEigen eigen = HippoLegS.normalEigen(full);
+        float[] lambdaRe = new float[states];
+        float[] lambdaIm = new float[states];
+        for (int k = 0; k < states; k++) {
+            lambdaRe[k] = (float) eigen.lambdaReal();
+            lambdaIm[k] = (float) eigen.omega()[k];
+        }
+        put(p + "Lambda_re", lambdaRe, states);
+        put(p + "Lambda_im", lambdaIm, states);
+        double[] vRe = eigen.vRe();      // (2P, 2P), columns [0, P) kept
+        double[] vIm = eigen.vIm();
+        double[] bReal = new double[full * h]; // (2P, H)
+        for (int i = 0; i < bReal.length; i++) {
+            bReal[i] = lecunTruncatedNormal(full);
+        }
+        float[] b = new float[states * h * 2]; // (P, H, 2): V* B
+        for (int k = 0; k < states; k++) {
+            for (int c = 0; c < h; c++) {
+                double re = 0;
+                double im = 0;
+                for (int r = 0; r < full; r++) {
+                    re += vRe[r * full + k] * bReal[r * h + c];
+                    im -= vIm[r * full + k] * bReal[r * h + c];
+                }
+                b[(k * h + c) * 2] = (float) re;
+                b[(k * h + c) * 2 + 1] = (float) im;
+            }
+        }
+        put(p + "B", b, states, h, 2);
+        float[] c = new float[h * states * 2]; // (H, P, 2): C V
+        for (int row = 0; row < h; row++) {
+            double[] cRe = new double[full];
+            double[] cIm = new double[full];
+            for (int r = 0; r < full; r++) {
+                cRe[r] = lecunTruncatedNormal(full);
+                cIm[r] = lecunTruncatedNormal(full);
+            }
+            for (int k = 0; k < states; k++) {
+                double re = 0;
+                double im = 0;
+                for (int r = 0; r < full; r++) {
+                    re += cRe[r] * vRe[r * full + k] - cIm[r] * vIm[r * full + k];
+                    im += cRe[r] * vIm[r * full + k] + cIm[r] * vRe[r * full + k];
+                }
+                c[(row * states + k) * 2] = (float) re;
+                c[(row * states + k) * 2 + 1] = (float) im;
+            }
+        }
+        put(p + "C", c, h, states, 2);
+        put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
+        put(p + "log_step", fill(states, () -> (float) Math.log(logUniform(DT_MIN, DT_MAX))), states, 1);
+        uniform(p + "out2.weight", h, h, h);
+        uniform(p + "out2.bias", h, h);
+    }
+
+    /**
+     * JAX's {@code lecun_normal}: a normal truncated to ±2 standard deviations, rescaled to variance 1/fanIn.
+     */
+    private double lecunTruncatedNormal(int fanIn) {
+        double z;
+        do {
+            z = random.nextGaussian();
+        } while (Math.abs(z) > 2);
+        return z / TRUNCATED_NORMAL_STD / Math.sqrt(fanIn);
     }
 
     private double logUniform(double min, double max) {

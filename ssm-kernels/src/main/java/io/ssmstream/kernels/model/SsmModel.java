@@ -7,6 +7,7 @@ import io.ssmstream.kernels.mixer.LruMixer;
 import io.ssmstream.kernels.mixer.MambaMixer;
 import io.ssmstream.kernels.mixer.Mixer;
 import io.ssmstream.kernels.mixer.S4dMixer;
+import io.ssmstream.kernels.mixer.S5Mixer;
 import io.ssmstream.kernels.mixer.Weights;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,6 +69,9 @@ public final class SsmModel {
                     break;
                 case LRU:
                     mixers[i] = new LruMixer(config, w, prefix);
+                    break;
+                case S5:
+                    mixers[i] = new S5Mixer(config, w, prefix);
                     break;
                 default:
                     throw new AssertionError(config.arch());

@@ -165,4 +165,59 @@ class HandCheckedMixerTest {
         assertNear(gelu(0.0625 + 1) / 2, step(stepper, state, 1f, 2f));
         assertNear(0.5f, state[1]);
     }
+
+    /**
+     * S5 with P = H = 1: Λ = -ln 2 + iπ/2 and Δ = 1, so that Λ̄ = 0.5i; B̃ = 1, C̃ = 0.5 (the conjugate pair doubles
+     * it to 1), D = 0, out2 = 0, so that out = gelu(Re x) · σ(0) and x follows x = Λ̄ x + ((Λ̄ - 1)/Λ) u.
+     */
+    @ParameterizedTest
+    @MethodSource("ops")
+    void s5MatchesHandComputation(KernelOps ops) {
+        ModelConfig config = ModelConfig.builder(Arch.S5, 1).dModel(1).dState(1).timeAware(true).build();
+        double aRe = -Math.log(2);
+        double aIm = Math.PI / 2;
+        TensorMap t = new TensorMap().put("Lambda_re", new int[] {1}, (float) aRe)
+                .put("Lambda_im", new int[] {1}, (float) aIm)
+                .put("log_step", new int[] {1, 1}, 0)
+                .put("B", new int[] {1, 1, 2}, 1, 0)
+                .put("C", new int[] {1, 1, 2}, 0.5f, 0)
+                .put("D", new int[] {1}, 0)
+                .put("out2.weight", new int[] {1, 1}, 0).put("out2.bias", new int[] {1}, 0);
+        S5Mixer mixer = new S5Mixer(config, t.weights(), "");
+        Mixer.Stepper stepper = mixer.newStepper(ops);
+        float[] state = new float[mixer.stateSize()];
+        // (Λ̄ - 1)/Λ with Λ̄ = 0.5i: (-1 + 0.5i)/(aRe + i aIm)
+        double den = aRe * aRe + aIm * aIm;
+        double fRe = (-aRe + 0.5 * aIm) / den;
+        double fIm = (0.5 * aRe + aIm) / den;
+
+        assertNear(gelu(fRe) / 2, step(stepper, state, 1f, 1f));                // x = f
+        assertNear(gelu(-0.5 * fIm) / 2, step(stepper, state, 0f, 1f));        // x = 0.5i f
+        // τ = 2, u = 0: Λ̄² = -0.25, x = -0.25 · 0.5i f
+        assertNear(gelu(0.125 * fIm) / 2, step(stepper, state, 0f, 2f));
+        // τ = 0: the state stands still whatever the input
+        assertNear(gelu(0.125 * fIm) / 2, step(stepper, state, 5f, 0f));
+    }
+
+    /** A positive Re Λ from training is clipped to S5's bound: the state decays instead of growing. */
+    @ParameterizedTest
+    @MethodSource("ops")
+    void s5ClipsAnUnstableEigenvalue(KernelOps ops) {
+        ModelConfig config = ModelConfig.builder(Arch.S5, 1).dModel(1).dState(1).timeAware(false).build();
+        TensorMap t = new TensorMap().put("Lambda_re", new int[] {1}, 0.5f)
+                .put("Lambda_im", new int[] {1}, 0)
+                .put("log_step", new int[] {1, 1}, (float) Math.log(1000))
+                .put("B", new int[] {1, 1, 2}, 1, 0)
+                .put("C", new int[] {1, 1, 2}, 0.5f, 0)
+                .put("D", new int[] {1}, 0)
+                .put("out2.weight", new int[] {1, 1}, 0).put("out2.bias", new int[] {1}, 0);
+        S5Mixer mixer = new S5Mixer(config, t.weights(), "");
+        Mixer.Stepper stepper = mixer.newStepper(ops);
+        float[] state = new float[mixer.stateSize()];
+        double lambdaBar = Math.exp(S5Mixer.MAX_LAMBDA_REAL * 1000);
+        double factor = (lambdaBar - 1) / S5Mixer.MAX_LAMBDA_REAL;
+        step(stepper, state, 1f, 1f);
+        assertNear(factor, state[0]);
+        assertNear(gelu(lambdaBar * factor) / 2, step(stepper, state, 0f, 1f));
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.kernels.format.Tensor;
+import io.ssmstream.kernels.math.HippoLegS;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,25 @@ class ModelInitializerTest {
             assertTrue(modulus >= ModelInitializer.LRU_R_MIN - 1e-6 && modulus <= ModelInitializer.LRU_R_MAX + 1e-6);
             assertEquals(Math.sqrt(1 - modulus * modulus), Math.exp(gammaLog[n]), 1e-4);
         }
+    }
+
+    @Test
+    void s5StartsFromHippoNEigenvaluesWithConjugateSymmetry() {
+        int p = 16;
+        SsmModel m = ModelInitializer.initialize(ModelConfig.builder(Arch.S5, 1).dModel(8).dState(p).build(), 1);
+        float[] lambdaRe = data(m, "layers.0.mixer.Lambda_re");
+        float[] lambdaIm = data(m, "layers.0.mixer.Lambda_im");
+        double[] omega = HippoLegS.normalEigen(2 * p).omega();
+        for (int k = 0; k < p; k++) {
+            assertEquals(-0.5, lambdaRe[k], 1e-6);
+            assertEquals(omega[k], lambdaIm[k], 1e-4 * Math.max(1, Math.abs(omega[k])));
+            assertTrue(lambdaIm[k] < 0, "the kept half of each conjugate pair has Im Λ < 0");
+        }
+        for (float logStep : data(m, "layers.0.mixer.log_step")) {
+            assertTrue(logStep >= Math.log(1e-3) - 1e-6 && logStep <= Math.log(1e-1) + 1e-6);
+        }
+        assertArrayEquals(new int[] {p, 8, 2}, m.tensors().get("layers.0.mixer.B").shape());
+        assertArrayEquals(new int[] {8, p, 2}, m.tensors().get("layers.0.mixer.C").shape());
     }
 
     @Test

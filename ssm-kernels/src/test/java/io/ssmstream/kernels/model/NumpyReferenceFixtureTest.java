@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.kernels.simd.KernelOps;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.state.StreamStateCodec;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -24,13 +25,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class NumpyReferenceFixtureTest {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final int SAVED_AFTER_ROWS = 150;
 
     private static Path fixture(String name) throws URISyntaxException {
         return Path.of(NumpyReferenceFixtureTest.class.getResource("/fixtures/reference/" + name).toURI());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mamba-F32", "mamba-F64", "s4d-F32", "s4d-F16", "lru-F32", "lru-BF16"})
+    @ValueSource(strings = {"mamba-F32", "mamba-F64", "s4d-F32", "s4d-F16", "lru-F32", "lru-BF16", "s5-F32",
+        "s5-F16"})
     void kernelsReproduceNumpyReference(String name) throws Exception {
         SsmModel model = SsmModel.load(fixture(name + ".safetensors"));
         List<String> expected = Files.readAllLines(fixture(name + ".expected.csv"));
@@ -39,20 +42,44 @@ class NumpyReferenceFixtureTest {
         }
     }
 
+    /**
+     * A stream state saved (codec version 1) after the first {@value #SAVED_AFTER_ROWS} rows of the series restores
+     * into the same model and carries on as if the stream had never stopped: the rest of the reference's
+     * forecasts. One saved state per arch ({@code <model>.state-v1.bin}, written by the scalar kernels of the
+     * release that added S5), so that every arch's state layout stays readable.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mamba-F32", "s4d-F32", "lru-F32", "s5-F32"})
+    void savedStateContinuesTheReferenceStream(String name) throws Exception {
+        SsmModel model = SsmModel.load(fixture(name + ".safetensors"));
+        List<String> expected = Files.readAllLines(fixture(name + ".expected.csv"));
+        StreamState saved = StreamStateCodec.fromBytes(Files.readAllBytes(fixture(name + ".state-v1.bin")));
+        assertTrue(saved.fits(model));
+        assertEquals(SAVED_AFTER_ROWS, saved.events());
+        for (KernelOps ops : new KernelOps[] {KernelOpsProvider.scalar(), KernelOpsProvider.vector()}) {
+            assertReproduces(model, expected, ops, saved.copy(), SAVED_AFTER_ROWS + 1);
+        }
+    }
+
     private static void assertReproduces(SsmModel model, List<String> expected, KernelOps ops) throws IOException,
             URISyntaxException {
+        assertReproduces(model, expected, ops, StreamState.zeros(model), 1);
+    }
+
+    /** Steps {@code state} over the series from data row {@code firstRow} (1-based, after the header) on. */
+    private static void assertReproduces(SsmModel model, List<String> expected, KernelOps ops, StreamState state,
+                                         int firstRow) throws IOException, URISyntaxException {
         List<String> input = Files.readAllLines(fixture("series.csv"));
         assertEquals(input.size(), expected.size());
         int d = model.config().dInput();
         float[] inputStd = model.config().inputStd();
         SsmRunner runner = new SsmRunner(model, ops);
-        StreamState state = StreamState.zeros(model);
         float[] mean = new float[d];
         float[] std = new float[d];
-        long previous = 0;
-        for (int row = 1; row < input.size(); row++) {
+        long previous = firstRow == 1 ? 0 : micros(input.get(firstRow - 1));
+        for (int row = firstRow; row < input.size(); row++) {
             String[] in = input.get(row).split(",");
-            long micros = LocalDateTime.parse(in[0], TIME).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
+            long micros = micros(input.get(row));
             float tau = row == 1 ? TimeGap.FIRST_EVENT : TimeGap.tau(previous, micros, model.config().dtUnitMs());
             previous = micros;
             float[] values = new float[d];
@@ -71,5 +98,10 @@ class NumpyReferenceFixtureTest {
                         + want[1 + 2 * d + k]);
             }
         }
+    }
+
+    private static long micros(String csvRow) {
+        String time = csvRow.substring(0, csvRow.indexOf(','));
+        return LocalDateTime.parse(time, TIME).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
     }
 }

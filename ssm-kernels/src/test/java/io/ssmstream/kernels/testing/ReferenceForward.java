@@ -101,6 +101,9 @@ public final class ReferenceForward {
                 case S4D:
                     out = s4d(p, x, state[i], tau);
                     break;
+                case S5:
+                    out = s5(p, x, state[i], tau);
+                    break;
                 default:
                     out = lru(p, x, state[i], tau);
             }
@@ -254,6 +257,52 @@ public final class ReferenceForward {
         double[] out = new double[hN];
         for (int h = 0; h < hN; h++) {
             out[h] = o1[h] * sigmoid(o2[h]);
+        }
+        return out;
+    }
+
+    private double[] s5(String p, double[] u, double[][] st, double tau) {
+        int hN = c.dModel();
+        int n = c.dState();
+        double[] lambdaRe = w(p + "Lambda_re");
+        double[] lambdaIm = w(p + "Lambda_im");
+        double[] logStep = w(p + "log_step");
+        double[] b = w(p + "B");
+        double[] cc = w(p + "C");
+        double[] dd = w(p + "D");
+        for (int k = 0; k < n; k++) {
+            double aRe = Math.min(lambdaRe[k], -1e-4);
+            double aIm = lambdaIm[k];
+            double dt = Math.exp(logStep[k]) * (c.timeAware() ? tau : 1);
+            double eRe = Math.exp(dt * aRe) * Math.cos(dt * aIm);
+            double eIm = Math.exp(dt * aRe) * Math.sin(dt * aIm);
+            // (e - 1) / A
+            double den = aRe * aRe + aIm * aIm;
+            double fRe = ((eRe - 1) * aRe + eIm * aIm) / den;
+            double fIm = (eIm * aRe - (eRe - 1) * aIm) / den;
+            double buRe = 0;
+            double buIm = 0;
+            for (int h = 0; h < hN; h++) {
+                buRe += b[(k * hN + h) * 2] * u[h];
+                buIm += b[(k * hN + h) * 2 + 1] * u[h];
+            }
+            double xRe = st[0][k];
+            double xIm = st[1][k];
+            st[0][k] = eRe * xRe - eIm * xIm + fRe * buRe - fIm * buIm;
+            st[1][k] = eRe * xIm + eIm * xRe + fRe * buIm + fIm * buRe;
+        }
+        double[] g = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            double acc = 0;
+            for (int k = 0; k < n; k++) {
+                acc += cc[(h * n + k) * 2] * st[0][k] - cc[(h * n + k) * 2 + 1] * st[1][k];
+            }
+            g[h] = gelu(2 * acc + dd[h] * u[h]);
+        }
+        double[] gate = linear(w(p + "out2.weight"), w(p + "out2.bias"), g, hN);
+        double[] out = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            out[h] = g[h] * sigmoid(gate[h]);
         }
         return out;
     }
