@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.ssmstream.kernels.format.Tensor;
+import io.ssmstream.kernels.mixer.S5Mixer;
 import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.SsmModel;
 import java.util.Collections;
@@ -124,6 +125,9 @@ public final class SsmTrainingModel implements AutoCloseable {
                     break;
                 case LRU:
                     mixed = lru(prefix, normed, tauUsed);
+                    break;
+                case S5:
+                    mixed = s5(prefix, normed, tauUsed);
                     break;
                 default:
                     throw new AssertionError(config.arch());
@@ -258,6 +262,30 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray o1 = linear(y, pre + "out1.weight", pre + "out1.bias");
         NDArray o2 = linear(y, pre + "out2.weight", pre + "out2.bias");
         return o1.mul(Activation.sigmoid(o2));
+    }
+
+    /** S5 (S5Mixer): zero-order hold with Δ·τ per state, Re Λ clipped, y = 2 Re(C̃ x) + D u, half_glu1. */
+    private NDArray s5(String pre, NDArray u, NDArray tau) {
+        NDArray lambdaRe = p(pre + "Lambda_re").minimum(S5Mixer.MAX_LAMBDA_REAL);   // (P)
+        NDArray lambdaIm = p(pre + "Lambda_im");
+        NDArray delta = p(pre + "log_step").squeeze(1).exp();                       // (P)
+        NDArray t3 = tau.expandDims(2);                                              // (B, L, 1)
+        NDArray zr = t3.mul(delta.mul(lambdaRe));                                    // (B, L, P): log Λ̄
+        NDArray zi = t3.mul(delta.mul(lambdaIm));
+        NDArray[] m1 = expm1(zr, zi);                                                // Λ̄ - 1
+        NDArray norm = lambdaRe.square().add(lambdaIm.square());
+        NDArray fRe = m1[0].mul(lambdaRe).add(m1[1].mul(lambdaIm)).div(norm);       // (Λ̄ - 1) / Λ
+        NDArray fIm = m1[1].mul(lambdaRe).sub(m1[0].mul(lambdaIm)).div(norm);
+        NDArray b = p(pre + "B");                                                    // (P, H, 2)
+        NDArray buRe = u.matMul(b.get(new NDIndex("..., 0")).transpose());           // (B, L, P)
+        NDArray buIm = u.matMul(b.get(new NDIndex("..., 1")).transpose());
+        NDArray[] x = scan.complex(zr, zi, fRe.mul(buRe).sub(fIm.mul(buIm)), fRe.mul(buIm).add(fIm.mul(buRe)));
+        NDArray c = p(pre + "C");                                                    // (H, P, 2)
+        NDArray y = x[0].matMul(c.get(new NDIndex("..., 0")).transpose())
+                .sub(x[1].matMul(c.get(new NDIndex("..., 1")).transpose())).mul(Constants.of(u, 2))
+                .add(u.mul(p(pre + "D")));
+        NDArray g = Activation.gelu(y);
+        return g.mul(Activation.sigmoid(linear(g, pre + "out2.weight", pre + "out2.bias")));
     }
 
     // ------------------------------------------------------------------ helpers
