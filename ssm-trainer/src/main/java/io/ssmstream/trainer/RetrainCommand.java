@@ -216,7 +216,12 @@ final class RetrainCommand implements Callable<Integer> {
             return new RetrainRound.DataSource() {
                 @Override
                 public List<EventSeries> read(Instant now, PrintWriter log) {
-                    return SeriesCsv.readAll(input);
+                    SeriesCsv.Read read = SeriesCsv.readEach(input);
+                    for (String failure : read.failures()) {
+                        log.println("ssm-stream: " + failure + " (left out of this round)");
+                    }
+                    log.flush();
+                    return read.series();
                 }
 
                 @Override

@@ -19,7 +19,8 @@ import org.apache.commons.csv.CSVRecord;
  * Reads training series from CSV files laid out like {@code ssm-stream replay}'s input: a header row, then
  * per row a timestamp (epoch ms, {@code YYYY-MM-DD HH:MM:SS[.ffffff]} UTC or ISO-8601) and the value columns.
  * Blank lines are skipped; timestamps must not go backwards; values must be finite. A directory is read as
- * one series per {@code *.csv} file (sorted by name), all with the same number of value columns.
+ * one series per {@code *.csv} file (sorted by name), all with the same number of value columns;
+ * {@link #readEach} leaves out the files that break these rules and says which and why.
  */
 public final class SeriesCsv {
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
@@ -27,32 +28,74 @@ public final class SeriesCsv {
     private SeriesCsv() {
     }
 
-    /** @throws TrainingDataException naming the file and line of the first problem */
-    public static List<EventSeries> readAll(Path fileOrDirectory) {
+    /**
+     * A file's series, or a directory's: every {@code *.csv} file that can be read, in name order, and a problem
+     * line ({@code file:line: problem}) for each that cannot, so that one bad file among many costs that file only.
+     *
+     * @param series   the series read
+     * @param failures one line per file that was left out
+     */
+    public record Read(List<EventSeries> series, List<String> failures) {
+        /** The number of files looked at. */
+        public int files() {
+            return series.size() + failures.size();
+        }
+    }
+
+    /**
+     * Reads a file, which must be good, or a directory, whose bad files are left out and listed in
+     * {@link Read#failures()}: unreadable ones and those whose value columns differ from the first good file's.
+     *
+     * @throws TrainingDataException for a bad single file, a directory that cannot be listed or has no CSV
+     *                               file, or one none of whose files can be read (listing every problem)
+     */
+    public static Read readEach(Path fileOrDirectory) {
+        if (!Files.isDirectory(fileOrDirectory)) {
+            return new Read(List.of(read(fileOrDirectory)), List.of());
+        }
         List<Path> files = new ArrayList<>();
-        if (Files.isDirectory(fileOrDirectory)) {
-            try (Stream<Path> s = Files.list(fileOrDirectory)) {
-                s.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".csv") && Files.isRegularFile(p))
-                        .sorted().forEach(files::add);
-            } catch (IOException e) {
-                throw new TrainingDataException(fileOrDirectory + ": cannot list: " + e.getMessage());
-            }
-            if (files.isEmpty()) {
-                throw new TrainingDataException(fileOrDirectory + ": directory has no .csv files");
-            }
-        } else {
-            files.add(fileOrDirectory);
+        try (Stream<Path> s = Files.list(fileOrDirectory)) {
+            s.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".csv") && Files.isRegularFile(p))
+                    .sorted().forEach(files::add);
+        } catch (IOException e) {
+            throw new TrainingDataException(fileOrDirectory + ": cannot list: " + e.getMessage());
+        }
+        if (files.isEmpty()) {
+            throw new TrainingDataException(fileOrDirectory + ": directory has no .csv files");
         }
         List<EventSeries> out = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (Path f : files) {
-            EventSeries s = read(f);
-            if (!out.isEmpty() && s.channels() != out.get(0).channels()) {
-                throw new TrainingDataException(f + ": has " + s.channels() + " value columns but "
-                        + out.get(0).source() + " has " + out.get(0).channels());
+            try {
+                EventSeries s = read(f);
+                if (!out.isEmpty() && s.channels() != out.get(0).channels()) {
+                    failures.add(f + ": has " + s.channels() + " value columns but " + out.get(0).source()
+                            + " has " + out.get(0).channels());
+                } else {
+                    out.add(s);
+                }
+            } catch (TrainingDataException e) {
+                failures.add(e.getMessage());
             }
-            out.add(s);
         }
-        return out;
+        if (out.isEmpty()) {
+            throw new TrainingDataException(fileOrDirectory + ": none of its " + files.size()
+                    + " .csv files can be read: " + String.join("; ", failures));
+        }
+        return new Read(out, failures);
+    }
+
+    /**
+     * Like {@link #readEach} but every file must be good.
+     *
+     * @throws TrainingDataException naming the file and line of the first problem
+     */
+    public static List<EventSeries> readAll(Path fileOrDirectory) {
+        Read r = readEach(fileOrDirectory);
+        if (!r.failures().isEmpty()) {
+            throw new TrainingDataException(r.failures().get(0));
+        }
+        return r.series();
     }
 
     /** @throws TrainingDataException naming the file and line of the first problem */

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -34,6 +35,8 @@ public final class TrainerCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL_ERROR = 1;
     public static final int EXIT_USER_ERROR = 2;
+    /** Some files of an input folder could not be used; the command did its work with the others. */
+    public static final int EXIT_FILES_FAILED = 1;
 
     @Spec
     CommandSpec spec;
@@ -152,6 +155,9 @@ public final class TrainerCli implements Callable<Integer> {
                 description = "The model's ssm_stream.version (default: v and the UTC time, e.g. v20250101T120000Z).")
         String version;
 
+        /** CSV files read or left out so far, for the summary line. */
+        private int filesLookedAt;
+
         @Override
         public Integer call() throws IOException {
             training.applyThreads();
@@ -169,6 +175,7 @@ public final class TrainerCli implements Callable<Integer> {
                 throw new TrainingDataException("give either --input (CSV series) or --audio (audio clips)");
             }
             AudioFeatures features = null;
+            List<String> failures = new ArrayList<>();
             List<EventSeries> train;
             List<EventSeries> val;
             if (audio != null) {
@@ -181,8 +188,8 @@ public final class TrainerCli implements Callable<Integer> {
                 train = AudioSeries.read(audio, features);
                 val = validation == null ? null : AudioSeries.read(List.of(validation), features);
             } else {
-                train = SeriesCsv.readAll(input);
-                val = validation == null ? null : SeriesCsv.readAll(validation);
+                train = readReporting(input, err, failures);
+                val = validation == null ? null : readReporting(validation, err, failures);
             }
             err.println("device: " + describeDevice(o.device));
             err.flush();
@@ -194,7 +201,25 @@ public final class TrainerCli implements Callable<Integer> {
                     r.stopReason(), r.eventsPerSecond(), r.device(), Trainer.duration(r.seconds()), this.out,
                     r.model().metadata().get(Trainer.VERSION));
             stdout.flush();
+            if (!failures.isEmpty()) {
+                err.println("ssm-stream: " + failures.size() + " of " + filesLookedAt + " files failed (listed"
+                        + " above); the model was trained without them");
+                err.flush();
+                return EXIT_FILES_FAILED;
+            }
             return EXIT_OK;
+        }
+
+        /** Reads a CSV file or folder, printing each file left out as {@code ssm-stream: file:line: problem}. */
+        private List<EventSeries> readReporting(Path fileOrDirectory, PrintWriter err, List<String> failures) {
+            SeriesCsv.Read read = SeriesCsv.readEach(fileOrDirectory);
+            for (String f : read.failures()) {
+                err.println("ssm-stream: " + f);
+            }
+            err.flush();
+            failures.addAll(read.failures());
+            filesLookedAt += read.files();
+            return read.series();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ssmstream.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.kernels.model.SsmModel;
@@ -80,6 +81,22 @@ class RetrainCommandTest {
         assertEquals(1, files(store.resolve("pump-1")).size());
         assertEquals(1, files(store.resolve("pump-2")).size());
         assertEquals(List.of("pump-1", "pump-2"), r.out().lines().map(l -> l.split(" ")[0]).toList());
+    }
+
+    @Test
+    void aBadFileOfTheInputFolderIsLeftOutOfTheRoundAndSaid() throws Exception {
+        Path in = Files.createDirectory(dir.resolve("streams"));
+        Files.writeString(in.resolve("pump-1.csv"), Ar2.csv(Ar2.series(200, 0.5, 1)));
+        Files.writeString(in.resolve("pump-2.csv"), "t,v\n1000,1\n2000,NaN\n");
+        Path store = dir.resolve("store");
+
+        Run r = run(tiny("--input", in.toString(), "--store", store.toString(), "--per-stream"));
+
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, files(store.resolve("pump-1")).size());
+        assertFalse(Files.exists(store.resolve("pump-2")));
+        assertTrue(r.err().contains("ssm-stream: " + in.resolve("pump-2.csv") + ":3:")
+                && r.err().contains("(left out of this round)"), r.err());
     }
 
     @Test

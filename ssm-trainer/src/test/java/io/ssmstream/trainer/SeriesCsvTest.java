@@ -67,4 +67,22 @@ class SeriesCsvTest {
         assertTrue(assertThrows(TrainingDataException.class, () -> SeriesCsv.readAll(sub)).getMessage()
                 .contains("value columns"));
     }
+
+    @Test
+    void readEachKeepsTheGoodFilesOfADirectoryAndSaysWhyTheOthersWereLeftOut() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("mixed"));
+        Files.writeString(sub.resolve("a.csv"), "t,v\n1000,3\n2000,4\n");
+        Files.writeString(sub.resolve("b.csv"), "t,v\n1000,1\n500,2\n");
+        Files.writeString(sub.resolve("c.csv"), "t,v,w\n1000,1,1\n2000,2,2\n");
+        Files.writeString(sub.resolve("d.csv"), "t,v\n1000,5\n2000,6\n");
+        SeriesCsv.Read read = SeriesCsv.readEach(sub);
+        assertEquals(List.of("a.csv", "d.csv"), read.series().stream().map(EventSeries::source).toList());
+        assertEquals(4, read.files());
+        assertEquals(2, read.failures().size(), read.failures().toString());
+        assertTrue(read.failures().get(0).startsWith(sub.resolve("b.csv") + ":3:"), read.failures().get(0));
+        assertTrue(read.failures().get(1).startsWith(sub.resolve("c.csv") + ": has 2 value columns but a.csv has 1"),
+                read.failures().get(1));
+        TrainingDataException strict = assertThrows(TrainingDataException.class, () -> SeriesCsv.readAll(sub));
+        assertEquals(read.failures().get(0), strict.getMessage());
+    }
 }

@@ -111,4 +111,31 @@ class TrainerCliTest {
         assertTrue(missing.err().contains("--input"), missing.err());
         assertFalse(Files.exists(out), "no model written on errors");
     }
+
+    @Test
+    void oneBadFileOfAFolderIsReportedAndTheModelIsTrainedOnTheOthers() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("streams"));
+        Files.writeString(folder.resolve("a.csv"), Ar2.csv(Ar2.series(400, 0.5, 9)));
+        Files.writeString(folder.resolve("b.csv"), "t,v\n1000,1\n2000,oops\n3000,2\n");
+        Files.writeString(folder.resolve("c.csv"), Ar2.csv(Ar2.series(400, 0.5, 10)));
+        Path model = dir.resolve("m.safetensors");
+        Run r = run(small("--input", folder.toString(), "--out", model.toString()));
+        assertEquals(TrainerCli.EXIT_FILES_FAILED, r.code(), r.err());
+        assertTrue(r.err().contains("ssm-stream: " + folder.resolve("b.csv") + ":3:"), r.err());
+        assertTrue(r.err().contains("1 of 3 files failed"), r.err());
+        assertTrue(r.out().startsWith("train loss "), r.out());
+        assertEquals(1, SsmModel.load(model).config().dInput());
+    }
+
+    @Test
+    void aFolderWithNoReadableFileIsAUserErrorListingEveryFile() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("broken"));
+        Files.writeString(folder.resolve("a.csv"), "t,v\n1000,x\n");
+        Files.writeString(folder.resolve("b.csv"), "1000,2\n");
+        Run r = run(small("--input", folder.toString(), "--out", dir.resolve("m.safetensors").toString()));
+        assertEquals(TrainerCli.EXIT_USER_ERROR, r.code(), r.err());
+        assertTrue(r.err().contains("none of its 2 .csv files can be read") && r.err().contains("a.csv:2:")
+                && r.err().contains("b.csv:1:"), r.err());
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+    }
 }
