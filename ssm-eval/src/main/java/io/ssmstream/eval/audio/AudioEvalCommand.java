@@ -1,5 +1,6 @@
 package io.ssmstream.eval.audio;
 
+import io.ssmstream.eval.EvalCli;
 import io.ssmstream.eval.EvalInputException;
 import io.ssmstream.kernels.audio.AudioClip;
 import io.ssmstream.kernels.audio.AudioFeatures;
@@ -87,6 +88,9 @@ public final class AudioEvalCommand implements Callable<Integer> {
     @Option(names = "--save-model", paramLabel = "FILE", description = "Also write the trained audio model here.")
     Path saveModel;
 
+    /** Clips read or left out so far, for the summary line. */
+    private int clipsLookedAt;
+
     @Override
     public Integer call() throws IOException {
         if (threads != null) {
@@ -127,9 +131,17 @@ public final class AudioEvalCommand implements Callable<Integer> {
                     + " normal training clips and test folds " + testFolds + ": both must be non-empty");
         }
 
+        List<String> failures = new ArrayList<>();
         List<EventSeries> series = new ArrayList<>();
         for (Esc10Clips.Clip c : trainClips) {
-            series.add(AudioSeries.frames(read(c), features));
+            AudioClip clip = readOrReport(c, err, failures);
+            if (clip != null) {
+                series.add(AudioSeries.frames(clip, features));
+            }
+        }
+        if (series.isEmpty()) {
+            throw new EvalInputException("none of the " + trainClips.size() + " " + classes.get(normalKey)
+                    + " training clips of folds " + train + " can be read");
         }
         err.printf(Locale.ROOT, "training on %d %s clips of folds %s (%d frames of %d bands)%n", trainClips.size(),
                 classes.get(normalKey), train, series.stream().mapToInt(EventSeries::size).sum(), bands);
@@ -149,7 +161,10 @@ public final class AudioEvalCommand implements Callable<Integer> {
                     .filter(c -> Esc10Clips.key(c.category()).equals(key) && testFolds.contains(c.fold())).toList());
             List<ClipScorer.Scores> s = new ArrayList<>();
             for (Esc10Clips.Clip c : test) {
-                s.add(scorer.score(read(c)));
+                AudioClip clip = readOrReport(c, err, failures);
+                if (clip != null) {
+                    s.add(scorer.score(clip));
+                }
             }
             scored.put(key, s);
             err.printf(Locale.ROOT, "scored %d %s clips of folds %s%n", s.size(), classes.get(key), testFolds);
@@ -175,6 +190,12 @@ public final class AudioEvalCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%-16s %6d   (held-out normal clips)%n", classes.get(normalKey), normals.size());
         out.flush();
+        if (!failures.isEmpty()) {
+            err.println("ssm-stream: " + failures.size() + " of " + clipsLookedAt + " clips failed (listed above);"
+                    + " the table is over the others");
+            err.flush();
+            return EvalCli.EXIT_FILES_FAILED;
+        }
         return 0;
     }
 
@@ -182,11 +203,16 @@ public final class AudioEvalCommand implements Callable<Integer> {
         return maxClips > 0 && clips.size() > maxClips ? clips.subList(0, maxClips) : clips;
     }
 
-    private static AudioClip read(Esc10Clips.Clip c) {
+    /** The clip, or null after printing {@code ssm-stream: file: problem} when it cannot be decoded. */
+    private AudioClip readOrReport(Esc10Clips.Clip c, PrintWriter err, List<String> failures) {
+        clipsLookedAt++;
         try {
             return AudioClip.read(c.file());
         } catch (AudioClip.AudioFileException e) {
-            throw new EvalInputException(e.getMessage(), e);
+            failures.add(e.getMessage());
+            err.println("ssm-stream: " + e.getMessage());
+            err.flush();
+            return null;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ssmstream.eval.EvalCli;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,5 +73,48 @@ class AudioEvalTest {
         Run badFold = run("eval", "audio", "--data", dir.toString(), "--normal", "pump");
         assertEquals(2, badFold.code());
         assertTrue(badFold.err().contains("labels.csv:2: fold 'one' is not an integer"), badFold.err());
+    }
+
+    /** 0.5 s of 16 kHz mono 16-bit PCM: a 220 Hz hum, or clicks every 40 ms. */
+    private static void writeClip(Path file, boolean clicks, long seed) throws Exception {
+        Random random = new Random(seed);
+        int n = 8000;
+        byte[] pcm = new byte[2 * n];
+        for (int i = 0; i < n; i++) {
+            double v = clicks ? (i % 640 < 8 ? 0.8 : 0) : 0.4 * Math.sin(2 * Math.PI * 220 * i / 16000.0);
+            short q = (short) Math.round((v + 0.01 * random.nextGaussian()) * Short.MAX_VALUE);
+            pcm[2 * i] = (byte) q;
+            pcm[2 * i + 1] = (byte) (q >> 8);
+        }
+        AudioFormat format = new AudioFormat(16000, 16, 1, true, false);
+        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(pcm), format, n)) {
+            AudioSystem.write(in, AudioFileFormat.Type.WAVE, file.toFile());
+        }
+    }
+
+    @Test
+    void anUnreadableClipIsReportedAndTheOthersAreScored(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("hum"));
+        Files.createDirectories(dir.resolve("click"));
+        StringBuilder labels = new StringBuilder("path,category_id,category,fold\n");
+        for (int k = 0; k < 4; k++) {
+            int fold = k < 2 ? 1 : 2;
+            writeClip(dir.resolve("hum/" + k + ".wav"), false, k);
+            writeClip(dir.resolve("click/" + k + ".wav"), true, 10 + k);
+            labels.append("hum/").append(k).append(".wav,0,Hum,").append(fold).append('\n');
+            labels.append("click/").append(k).append(".wav,1,Click,").append(fold).append('\n');
+        }
+        Files.writeString(dir.resolve("hum/broken.wav"), "not audio at all");
+        labels.append("hum/broken.wav,0,Hum,2\n");
+        Files.writeString(dir.resolve("labels.csv"), labels);
+
+        Run r = run("eval", "audio", "--data", dir.toString(), "--normal", "hum", "--train-folds", "1", "--bands", "8",
+                "--d-model", "4", "--n-layers", "1", "--d-state", "4", "--epochs", "2", "--threads", "1");
+
+        assertEquals(EvalCli.EXIT_FILES_FAILED, r.code(), r.err());
+        assertTrue(r.err().contains("ssm-stream: " + dir.resolve("hum/broken.wav") + ": "), r.err());
+        assertTrue(r.err().contains("1 of 7 clips failed"), r.err());
+        assertTrue(r.out().contains("Hum                   2   (held-out normal clips)"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("Click") && l.contains(" 2 ")), r.out());
     }
 }
