@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The gap τ cycles through {@link #GAPS}: consecutive events never have the same τ, so S4D re-discretizes
  * (exp, expm1, sin, cos per mode and channel), LRU recomputes λ^τ and its input factor and S5 recomputes
- * exp(ΛΔτ) and (exp(ΛΔτ) - 1)/Λ (both in double, per state) on every event with τ ≠ 1, the worst case of their one-entry τ caches; Mamba only scales Δ by τ.
+ * exp(ΛΔτ) and (exp(ΛΔτ) - 1)/Λ (both in double, per state) on every event with τ ≠ 1, the worst case of their
+ * one-entry τ caches; Mamba only scales Δ by τ.
  * One event in {@code GAPS.length} has τ = 1 and takes the precomputed path. Like {@link MixerStepBenchmark}
  * it times the whole public {@link SsmRunner#step} of a one-layer, one-input model (the parts around the
  * mixer are O(d_model)), feeding a cycled noisy series to an evolving state and returning the forecast.

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * One stream's recurrent state: every layer's state in one flat float array, layer i from {@link #offset(int)}
  * on, each laid out as its mixer documents (see {@code MambaMixer}, {@code S4dMixer}, {@code LruMixer},
- * {@code S5Mixer}), plus the number of events applied. Mutable; owned by whoever owns the stream (a Flink key, a replay loop).
+ * {@code S5Mixer}), plus the number of events applied. Mutable; owned by whoever owns the stream (a Flink key,
+ * a replay loop).
  *
  * <p>Why one array and not one per layer: Flink's heap state backend copies a stream's state at its first
  * access while a checkpoint is being written, which with many streams is most accesses, and a copy costs per
