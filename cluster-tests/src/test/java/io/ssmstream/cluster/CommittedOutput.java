@@ -1,0 +1,80 @@
+package io.ssmstream.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * What a {@code read_committed} reader sees on a topic: each key's values in the order they were read (a key's
+ * records are in one partition, so this is the order the job wrote them) and how many records there were in all;
+ * a duplicate shows as a value repeated in its key's list.
+ */
+record CommittedOutput(Map<String, List<String>> byKey, int count) {
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration GRACE = Duration.ofSeconds(3);
+
+    /**
+     * Reads {@code topic} from the beginning until {@code expected} records arrived, then 3 s
+     * more so that duplicates, if any, are seen too; gives up after two minutes with what it has.
+     */
+    static CommittedOutput read(String bootstrap, String topic, int expected) {
+        Map<String, List<String>> byKey = new TreeMap<>();
+        int count = 0;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long graceEnd = Long.MAX_VALUE;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            consumer.subscribe(List.of(topic));
+            while (System.nanoTime() < Math.min(deadline, graceEnd)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new String(r.value(), StandardCharsets.UTF_8));
+                    count++;
+                }
+                if (count >= expected && graceEnd == Long.MAX_VALUE) {
+                    graceEnd = System.nanoTime() + GRACE.toNanos();
+                }
+            }
+        }
+        return new CommittedOutput(byKey, count);
+    }
+
+    /** These records with every {@code from} in their values replaced by {@code to}. */
+    CommittedOutput replacing(String from, String to) {
+        Map<String, List<String>> replaced = new TreeMap<>();
+        byKey.forEach((k, values) -> replaced.put(k, values.stream().map(v -> v.replace(from, to)).toList()));
+        return new CommittedOutput(replaced, count);
+    }
+
+    /** How many records are visible to read_committed readers right now (one pass to the end). */
+    static int countNow(String bootstrap, String topic) {
+        int count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            consumer.subscribe(List.of(topic));
+            int emptyPolls = 0;
+            while (emptyPolls < 3) {
+                int n = consumer.poll(Duration.ofMillis(300)).count();
+                count += n;
+                emptyPolls = n == 0 ? emptyPolls + 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "cluster-test-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}
