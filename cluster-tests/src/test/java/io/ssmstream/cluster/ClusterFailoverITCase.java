@@ -19,13 +19,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,10 +58,11 @@ class ClusterFailoverITCase {
     private static final StreamInput INPUT = new StreamInput(24, 400, 3);
     private static final int PARALLELISM = 2;
     private static final int SENT_BEFORE_START = INPUT.events * 2 / 5;
-    private static final int LIVE_BATCHES = 30;
-    private static final long LIVE_PAUSE_MS = 200;
+    private static final int LIVE_BATCHES = 40;
+    private static final long LIVE_PAUSE_MS = 250;
     private static final SsmModel MODEL = RandomModels.create(Arch.MAMBA, 1, 8, 2, 8, true, 21);
     private static final String MAIN_CLASS = "io.ssmstream.app.SsmStreamCli";
+    private static final String DASHBOARD = "tools/monitoring/grafana/dashboards/ssm-stream.json";
 
     private static EmbeddedKafka kafka;
     private static Path modelFile;
@@ -83,6 +90,7 @@ class ClusterFailoverITCase {
                     + " before these tests; alone: mvn -B -ntp -DskipTests package -pl ssm-app -am)");
         }
         kafka = EmbeddedKafka.start();
+        Files.deleteIfExists(workRoot().resolve("report.txt"));
         modelFile = workRoot().resolve("model.safetensors");
         Files.createDirectories(modelFile.getParent());
         MODEL.toFile().write(modelFile);
@@ -123,6 +131,9 @@ class ClusterFailoverITCase {
         assertEquals(StreamInput.DEAD_LETTERS, run.deadLetters.count(), "dead letters");
         assertForecastsMatchKernels(run.forecasts);
         assertPrometheusMetrics(run.prometheusScrapes, run.forecasts.count());
+        report("baseline", run.forecasts.count() + " forecasts equal to the scalar kernels' steps, "
+                + run.deadLetters.count() + " dead letters; Prometheus: ssm metrics on both TaskManagers and every"
+                + " dashboard metric served");
     }
 
     @Test
@@ -134,6 +145,8 @@ class ClusterFailoverITCase {
         });
         assertTrue(run.restoredCheckpoints >= 1, "the job restarted from a checkpoint");
         assertIdentical(baseline(), run);
+        reportIdentical("tm-kill", "TaskManager killed with SIGKILL, the job restored "
+                + run.restoredCheckpoints + " time(s) from a checkpoint", run);
     }
 
     @Test
@@ -148,6 +161,8 @@ class ClusterFailoverITCase {
         });
         assertEquals(1, run.restoredCheckpoints, "the new job started from the retained checkpoint");
         assertIdentical(baseline(), run);
+        reportIdentical("jm-kill", "JobManager killed with SIGKILL, a new one started, the job resubmitted from"
+                + " the latest retained checkpoint", run);
     }
 
     @Test
@@ -165,6 +180,7 @@ class ClusterFailoverITCase {
         });
         assertEquals(1, run.restoredCheckpoints, "the new job started from the savepoint");
         assertIdentical(baseline(), run);
+        reportIdentical("rescale", "stopped with a savepoint at parallelism 2, restored at parallelism 3", run);
     }
 
     /** The failure-free run, once per test class, on the current test's cluster. */
@@ -191,7 +207,7 @@ class ClusterFailoverITCase {
                 "--parallelism", Integer.toString(PARALLELISM),
                 // every partition has data until the end: no partition may be declared idle and overtaken
                 "--idle-partition-timeout", "10min");
-        StreamInput.send(kafka.bootstrapServers(), INPUT.records(in, 0, SENT_BEFORE_START), 1, 0);
+        StreamInput.send(kafka.bootstrapServers(), INPUT.records(in, 0, SENT_BEFORE_START));
         String jobId = cluster.submit(jobJar, MAIN_CLASS, null, args);
         String first = jobId;
         FlinkProcessCluster.await("a completed checkpoint with committed output of " + name,
@@ -201,11 +217,14 @@ class ClusterFailoverITCase {
         AtomicInteger batchesSent = new AtomicInteger();
         CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> sendLive(live, batchesSent));
         FlinkProcessCluster.await("a third of the live input", () -> batchesSent.get() >= LIVE_BATCHES / 3);
-        assertTrue(CommittedOutput.countNow(kafka.bootstrapServers(), out) < INPUT.expectedForecasts(),
-                "the disruption comes before the end of the output");
+        int committedBefore = CommittedOutput.countNow(kafka.bootstrapServers(), out);
+        int sentBefore = batchesSent.get();
+        assertTrue(sentBefore < LIVE_BATCHES / 2, "the disruption comes while the input is still arriving");
         jobId = disruption.apply(jobId, args);
+        report(name, "mid-stream point: " + committedBefore + " of " + INPUT.expectedForecasts()
+                + " forecasts committed, " + sentBefore + " of " + LIVE_BATCHES + " live input batches sent");
         producer.get();
-        StreamInput.send(kafka.bootstrapServers(), INPUT.flush(in), 1, 0);
+        StreamInput.send(kafka.bootstrapServers(), INPUT.flush(in));
 
         CommittedOutput forecasts = CommittedOutput.read(kafka.bootstrapServers(), out, INPUT.expectedForecasts());
         // a dead letter names the topic it came from: each run has its own
@@ -216,17 +235,31 @@ class ClusterFailoverITCase {
             for (int tm = 0; tm < 2; tm++) {
                 scrapes.add(cluster.scrapePrometheus(tm));
             }
+            scrapes.add(cluster.scrapeJobManagerPrometheus());
         }
         int restored = cluster.rest("/jobs/" + jobId + "/checkpoints").path("counts").path("restored").asInt();
         cluster.cancel(jobId);
         return new Run(forecasts, deadLetters, restored, scrapes);
     }
 
+    private static void reportIdentical(String name, String disruption, Run run) throws IOException {
+        report(name, disruption + ": " + run.forecasts.count() + " forecasts and " + run.deadLetters.count()
+                + " dead letters identical to the failure-free run");
+    }
+
+    /** A line of what was checked, on standard output and in the report that tools/cluster/failover-test.sh prints. */
+    private static void report(String name, String line) throws IOException {
+        String text = name + ": " + line;
+        System.out.println(text);
+        Files.writeString(workRoot().resolve("report.txt"), text + System.lineSeparator(), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
     private static void sendLive(List<ProducerRecord<byte[], byte[]>> live, AtomicInteger batchesSent) {
         int per = (live.size() + LIVE_BATCHES - 1) / LIVE_BATCHES;
-        try {
+        try (KafkaProducer<byte[], byte[]> producer = StreamInput.producer(kafka.bootstrapServers())) {
             for (int i = 0; i < live.size(); i += per) {
-                StreamInput.send(kafka.bootstrapServers(), live.subList(i, Math.min(live.size(), i + per)), 1, 0);
+                StreamInput.send(producer, live.subList(i, Math.min(live.size(), i + per)));
                 batchesSent.incrementAndGet();
                 Thread.sleep(LIVE_PAUSE_MS);
             }
@@ -236,9 +269,12 @@ class ClusterFailoverITCase {
         }
     }
 
-    /** Both TaskManagers' Prometheus endpoints serve the job's ssm metrics; events counted = forecasts out. */
-    private static void assertPrometheusMetrics(List<String> scrapes, int forecasts) {
-        assertEquals(2, scrapes.size(), "scrapes");
+    /**
+     * Both TaskManagers' Prometheus endpoints serve the job's ssm metrics (events counted = forecasts out), and
+     * every metric that the Grafana dashboard in {@code tools/monitoring} queries is served by some process.
+     */
+    private static void assertPrometheusMetrics(List<String> scrapes, int forecasts) throws IOException {
+        assertEquals(3, scrapes.size(), "scrapes: 2 TaskManagers, the JobManager");
         double events = 0;
         for (int tm = 0; tm < 2; tm++) {
             String metrics = scrapes.get(tm);
@@ -250,6 +286,23 @@ class ClusterFailoverITCase {
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         }
         assertEquals(forecasts, events, 0.0, "ssm_events summed over the TaskManagers");
+
+        Set<String> served = new TreeSet<>();
+        for (String scrape : scrapes) {
+            scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                    .forEach(l -> served.add(l.split("[{ ]", 2)[0]));
+        }
+        String dashboard = Files.readString(repositoryRoot().resolve(DASHBOARD));
+        Matcher metric = Pattern.compile("flink_[A-Za-z0-9_]+").matcher(dashboard);
+        int queried = 0;
+        while (metric.find()) {
+            // a name ending in '_' is the prefix of a regex match (dead letters: one metric per reason)
+            String name = metric.group();
+            assertTrue(name.endsWith("_") ? served.stream().anyMatch(m -> m.startsWith(name)) : served.contains(name),
+                    DASHBOARD + " queries " + name + ", which no process serves");
+            queried++;
+        }
+        assertTrue(queried >= 10, "the dashboard's queries were found: " + queried);
     }
 
     private static void assertIdentical(Run expected, Run actual) {
@@ -303,6 +356,10 @@ class ClusterFailoverITCase {
 
     private Path checkpointDir(String name) {
         return testDir.resolve("checkpoints").resolve(name);
+    }
+
+    private static Path repositoryRoot() {
+        return Path.of("..").toAbsolutePath().normalize();
     }
 
     private static Path workRoot() {

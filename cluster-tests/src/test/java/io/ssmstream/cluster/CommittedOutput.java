@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -54,16 +55,24 @@ record CommittedOutput(Map<String, List<String>> byKey, int count) {
         return new CommittedOutput(replaced, count);
     }
 
-    /** How many records are visible to read_committed readers right now (one pass to the end). */
+    /**
+     * How many records are visible to read_committed readers right now: reads every partition from its beginning
+     * to its last stable offset. Assigned partitions, no consumer group: this takes milliseconds, not a rebalance.
+     */
     static int countNow(String bootstrap, String topic) {
         int count = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
-            consumer.subscribe(List.of(topic));
-            int emptyPolls = 0;
-            while (emptyPolls < 3) {
-                int n = consumer.poll(Duration.ofMillis(300)).count();
-                count += n;
-                emptyPolls = n == 0 ? emptyPolls + 1 : 0;
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end in " + TIMEOUT);
+                }
+                count += consumer.poll(Duration.ofMillis(100)).count();
             }
         }
         return count;

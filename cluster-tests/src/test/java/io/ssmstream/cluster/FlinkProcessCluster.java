@@ -74,6 +74,7 @@ final class FlinkProcessCluster implements AutoCloseable {
     private final String libClasspath;
     private final List<String> extraJvmOpts;
     private final int restPort;
+    private final int jobManagerPrometheusPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> taskManagerMemory;
     private final List<Integer> prometheusPorts = new ArrayList<>();
@@ -90,6 +91,7 @@ final class FlinkProcessCluster implements AutoCloseable {
         this.libClasspath = libClasspath;
         this.extraJvmOpts = List.copyOf(extraJvmOpts);
         this.restPort = restPort;
+        this.jobManagerPrometheusPort = freePort();
         Files.createDirectories(workDir.resolve("log"));
         writeConfig(config);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -157,6 +159,7 @@ final class FlinkProcessCluster implements AutoCloseable {
         command.add(JOB_MANAGER_MAIN);
         command.addAll(List.of("--configDir", confDir.toString()));
         command.addAll(splitArgs(memory.get(1)));
+        command.addAll(List.of("-D", "metrics.reporter.prom.port=" + jobManagerPrometheusPort));
         jobManager = launch("jobmanager-" + jobManagerStarts++, command);
         await("the JobManager's REST endpoint on port " + restPort, () -> tryRest("/overview") != null);
     }
@@ -183,11 +186,6 @@ final class FlinkProcessCluster implements AutoCloseable {
     /** SIGKILL to the JobManager; returns once the process is gone. {@link #startJobManager()} starts a new one. */
     void killJobManager() throws InterruptedException {
         kill(jobManager);
-    }
-
-    /** The port of TaskManager {@code index}'s Prometheus reporter (when the configuration enables it). */
-    int prometheusPort(int index) {
-        return prometheusPorts.get(index);
     }
 
     /** Waits until {@code n} TaskManagers are registered with the JobManager. */
@@ -245,7 +243,16 @@ final class FlinkProcessCluster implements AutoCloseable {
 
     /** GET of TaskManager {@code index}'s Prometheus endpoint: the metrics in Prometheus' text format. */
     String scrapePrometheus(int index) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + prometheusPort(index) + "/metrics"))
+        return scrape(prometheusPorts.get(index));
+    }
+
+    /** GET of the JobManager's Prometheus endpoint (job-level metrics: checkpoints, restarts). */
+    String scrapeJobManagerPrometheus() throws IOException, InterruptedException {
+        return scrape(jobManagerPrometheusPort);
+    }
+
+    private String scrape(int port) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -78,27 +78,26 @@ final class StreamInput {
         return out;
     }
 
-    /**
-     * Sends {@code records} in {@code batches} batches with {@code pauseMillis} between them (each batch flushed),
-     * so that the job is mid-stream while they arrive.
-     */
-    static void send(String bootstrap, List<ProducerRecord<byte[], byte[]>> records, int batches, long pauseMillis)
-            throws InterruptedException {
+    /** A producer for {@link #send}: acks from all replicas, records of a key in order. */
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            int per = Math.max(1, (records.size() + batches - 1) / batches);
-            for (int i = 0; i < records.size(); i += per) {
-                for (ProducerRecord<byte[], byte[]> r : records.subList(i, Math.min(records.size(), i + per))) {
-                    producer.send(r);
-                }
-                producer.flush();
-                if (pauseMillis > 0 && i + per < records.size()) {
-                    Thread.sleep(pauseMillis);
-                }
-            }
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends {@code records} and returns once the broker has them all. */
+    static void send(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records) {
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            producer.send(r);
+        }
+        producer.flush();
+    }
+
+    /** Sends {@code records} with a producer of its own. */
+    static void send(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            send(producer, records);
         }
     }
 

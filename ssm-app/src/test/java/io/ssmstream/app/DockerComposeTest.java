@@ -55,6 +55,41 @@ class DockerComposeTest {
         assertTrue(service("producer").path("command").asText().contains("--add-modules jdk.incubator.vector"));
     }
 
+    /**
+     * Prometheus scrapes the reporter port of every Flink process and Grafana gets that Prometheus and the
+     * dashboard; the cluster tests check that the dashboard's metrics are served by a real cluster.
+     */
+    @Test
+    void prometheusScrapesEveryFlinkProcessAndGrafanaProvisionsTheDashboard() throws Exception {
+        for (String flink : List.of("jobmanager", "taskmanager")) {
+            String properties = service(flink).path("environment").path("FLINK_PROPERTIES").asText();
+            assertTrue(properties.contains("metrics.reporter.prom.factory.class: "
+                    + "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"), flink);
+            assertTrue(properties.contains("metrics.reporter.prom.port: 9249"), flink);
+        }
+        List<String> prometheusMounts = new ArrayList<>();
+        service("prometheus").path("volumes").forEach(v -> prometheusMounts.add(v.asText()));
+        assertTrue(prometheusMounts.contains("./tools/monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro"));
+        JsonNode scrape = new ObjectMapper().valueToTree(new Yaml().load(
+                Files.readString(ROOT.resolve("tools/monitoring/prometheus.yml"))));
+        List<String> targets = new ArrayList<>();
+        scrape.path("scrape_configs").get(0).path("static_configs").get(0).path("targets")
+                .forEach(t -> targets.add(t.asText()));
+        assertEquals(List.of("jobmanager:9249", "taskmanager:9249"), targets);
+
+        List<String> grafanaMounts = new ArrayList<>();
+        service("grafana").path("volumes").forEach(v -> grafanaMounts.add(v.asText()));
+        assertTrue(grafanaMounts.contains("./tools/monitoring/grafana/dashboards:/var/lib/grafana/dashboards:ro"));
+        JsonNode datasource = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(
+                ROOT.resolve("tools/monitoring/grafana/provisioning/datasources/prometheus.yml"))));
+        assertEquals("http://prometheus:9090", datasource.path("datasources").get(0).path("url").asText());
+        JsonNode dashboard = new ObjectMapper().readTree(
+                ROOT.resolve("tools/monitoring/grafana/dashboards/ssm-stream.json").toFile());
+        assertTrue(dashboard.path("panels").size() >= 8, "dashboard panels");
+        dashboard.path("panels").forEach(p -> assertEquals("prometheus",
+                p.path("datasource").path("uid").asText(), p.path("title").asText()));
+    }
+
     @Test
     void portsForKafkaClientsAndTheFlinkUiArePublished() {
         assertEquals("9092:9092", service("kafka").path("ports").get(0).asText());
