@@ -211,7 +211,8 @@ class ClusterFailoverITCase {
         String jobId = cluster.submit(jobJar, MAIN_CLASS, null, args);
         String first = jobId;
         FlinkProcessCluster.await("a completed checkpoint with committed output of " + name,
-                () -> cluster.completedCheckpoints(first) >= 2 && CommittedOutput.countNow(kafka.bootstrapServers(), out) > 0);
+                () -> cluster.completedCheckpoints(first) >= 2
+                        && CommittedOutput.countNow(kafka.bootstrapServers(), out) > 0);
 
         List<ProducerRecord<byte[], byte[]>> live = INPUT.records(in, SENT_BEFORE_START, INPUT.events);
         AtomicInteger batchesSent = new AtomicInteger();

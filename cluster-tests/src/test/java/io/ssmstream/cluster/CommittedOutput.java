@@ -37,7 +37,8 @@ record CommittedOutput(Map<String, List<String>> byKey, int count) {
             while (System.nanoTime() < Math.min(deadline, graceEnd)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new String(r.value(), StandardCharsets.UTF_8));
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(new String(r.value(), StandardCharsets.UTF_8));
                     count++;
                 }
                 if (count >= expected && graceEnd == Long.MAX_VALUE) {
@@ -84,6 +85,7 @@ record CommittedOutput(Map<String, List<String>> byKey, int count) {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "cluster-test-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // a reader, not a member that resumes
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -58,7 +58,8 @@ final class FlinkProcessCluster implements AutoCloseable {
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
             // ssm-stream's kernels use the Vector API (an incubator module)
             "--add-modules=jdk.incubator.vector");
-    private static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    private static final String JOB_MANAGER_MAIN =
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final String CLIENT_MAIN = "org.apache.flink.client.cli.CliFrontend";
     private static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";

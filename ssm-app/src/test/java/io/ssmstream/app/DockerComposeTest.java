@@ -69,7 +69,8 @@ class DockerComposeTest {
         }
         List<String> prometheusMounts = new ArrayList<>();
         service("prometheus").path("volumes").forEach(v -> prometheusMounts.add(v.asText()));
-        assertTrue(prometheusMounts.contains("./tools/monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro"));
+        assertTrue(prometheusMounts.contains("./tools/monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro"),
+                prometheusMounts.toString());
         JsonNode scrape = new ObjectMapper().valueToTree(new Yaml().load(
                 Files.readString(ROOT.resolve("tools/monitoring/prometheus.yml"))));
         List<String> targets = new ArrayList<>();
