@@ -238,7 +238,7 @@ class ClusterFailoverITCase {
             }
             scrapes.add(cluster.scrapeJobManagerPrometheus());
         }
-        int restored = cluster.rest("/jobs/" + jobId + "/checkpoints").path("counts").path("restored").asInt();
+        int restored = cluster.restoredCheckpoints(jobId);
         cluster.cancel(jobId);
         return new Run(forecasts, deadLetters, restored, scrapes);
     }

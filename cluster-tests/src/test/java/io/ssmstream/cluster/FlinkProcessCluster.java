@@ -77,13 +77,16 @@ final class FlinkProcessCluster implements AutoCloseable {
     private final int restPort;
     private final int jobManagerPrometheusPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> jobManagerMemory;
     private final List<String> taskManagerMemory;
-    private final List<Integer> prometheusPorts = new ArrayList<>();
-    private final List<Process> taskManagers = new ArrayList<>();
+    private final List<TaskManager> taskManagers = new ArrayList<>();
     private final List<Process> started = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::killAll, "kill flink processes");
     private Process jobManager;
     private int jobManagerStarts;
+
+    private record TaskManager(Process process, int prometheusPort) {
+    }
 
     private FlinkProcessCluster(Path workDir, String libClasspath, List<String> extraJvmOpts, int restPort,
                                 Map<String, String> config) throws IOException {
@@ -96,6 +99,7 @@ final class FlinkProcessCluster implements AutoCloseable {
         Files.createDirectories(workDir.resolve("log"));
         writeConfig(config);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.jobManagerMemory = bashJavaUtils("GET_JM_RESOURCE_PARAMS");
         this.taskManagerMemory = bashJavaUtils("GET_TM_RESOURCE_PARAMS");
     }
 
@@ -155,18 +159,17 @@ final class FlinkProcessCluster implements AutoCloseable {
         if (jobManager != null && jobManager.isAlive()) {
             throw new IllegalStateException("the JobManager is already running (pid " + jobManager.pid() + ")");
         }
-        List<String> memory = bashJavaUtils("GET_JM_RESOURCE_PARAMS");
-        List<String> command = java("jobmanager-" + jobManagerStarts, splitArgs(memory.get(0)));
+        List<String> command = java("jobmanager-" + jobManagerStarts, splitArgs(jobManagerMemory.get(0)));
         command.add(JOB_MANAGER_MAIN);
         command.addAll(List.of("--configDir", confDir.toString()));
-        command.addAll(splitArgs(memory.get(1)));
+        command.addAll(splitArgs(jobManagerMemory.get(1)));
         command.addAll(List.of("-D", "metrics.reporter.prom.port=" + jobManagerPrometheusPort));
         jobManager = launch("jobmanager-" + jobManagerStarts++, command);
         await("the JobManager's REST endpoint on port " + restPort, () -> tryRest("/overview") != null);
     }
 
-    /** Starts one more TaskManager process, with its own Prometheus reporter port; returns its index. */
-    int startTaskManager() throws IOException {
+    /** Starts one more TaskManager process, with its own Prometheus reporter port. */
+    private void startTaskManager() throws IOException {
         int index = taskManagers.size();
         int prometheusPort = freePort();
         List<String> command = java("taskmanager-" + index, splitArgs(taskManagerMemory.get(0)));
@@ -174,14 +177,12 @@ final class FlinkProcessCluster implements AutoCloseable {
         command.addAll(List.of("--configDir", confDir.toString()));
         command.addAll(splitArgs(taskManagerMemory.get(1)));
         command.addAll(List.of("-D", "metrics.reporter.prom.port=" + prometheusPort));
-        taskManagers.add(launch("taskmanager-" + index, command));
-        prometheusPorts.add(prometheusPort);
-        return index;
+        taskManagers.add(new TaskManager(launch("taskmanager-" + index, command), prometheusPort));
     }
 
     /** SIGKILL to TaskManager {@code index}; returns once the process is gone. */
     void killTaskManager(int index) throws InterruptedException {
-        kill(taskManagers.get(index));
+        kill(taskManagers.get(index).process());
     }
 
     /** SIGKILL to the JobManager; returns once the process is gone. {@link #startJobManager()} starts a new one. */
@@ -223,14 +224,18 @@ final class FlinkProcessCluster implements AutoCloseable {
         flink("cancel", List.of("cancel", jobId));
     }
 
-    /** The job's state as the REST API reports it (RUNNING, RESTARTING, FINISHED, ...). */
-    String jobState(String jobId) {
-        return rest("/jobs/" + jobId).path("state").asText();
-    }
-
     /** Completed checkpoints of the job so far, from the REST API. */
     int completedCheckpoints(String jobId) {
-        return rest("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt();
+        return checkpointCount(jobId, "completed");
+    }
+
+    /** How often the job was started from a checkpoint or savepoint (its restarts and a {@code -s} restore). */
+    int restoredCheckpoints(String jobId) {
+        return checkpointCount(jobId, "restored");
+    }
+
+    private int checkpointCount(String jobId, String kind) {
+        return rest("/jobs/" + jobId + "/checkpoints").path("counts").path(kind).asInt();
     }
 
     /** GET on the JobManager's REST API. */
@@ -244,7 +249,7 @@ final class FlinkProcessCluster implements AutoCloseable {
 
     /** GET of TaskManager {@code index}'s Prometheus endpoint: the metrics in Prometheus' text format. */
     String scrapePrometheus(int index) throws IOException, InterruptedException {
-        return scrape(prometheusPorts.get(index));
+        return scrape(taskManagers.get(index).prometheusPort());
     }
 
     /** GET of the JobManager's Prometheus endpoint (job-level metrics: checkpoints, restarts). */

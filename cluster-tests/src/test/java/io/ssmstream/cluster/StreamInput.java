@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -17,8 +20,8 @@ import org.apache.kafka.common.utils.Utils;
  * real event (the flush events themselves stay buffered: they are not part of the expected output).
  */
 final class StreamInput {
-    static final long START_MS = 1_700_000_000_000L;
-    static final long STEP_MS = 60_000L;
+    private static final long START_MS = 1_700_000_000_000L;
+    private static final long STEP_MS = 60_000L;
     static final int DEAD_LETTERS = 2;
 
     final int streams;
@@ -41,7 +44,7 @@ final class StreamInput {
         }
     }
 
-    static String streamId(int s) {
+    private static String streamId(int s) {
         return "machine-" + s;
     }
 
@@ -86,12 +89,27 @@ final class StreamInput {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Sends {@code records} and returns once the broker has them all. */
+    /**
+     * Sends {@code records} and returns once the broker has them all.
+     *
+     * @throws IllegalStateException if the broker refused one (a test must not go on with part of its input)
+     */
     static void send(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records) {
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> r : records) {
-            producer.send(r);
+            acks.add(producer.send(r));
         }
         producer.flush();
+        try {
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the broker did not take an input record: " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending the input", e);
+        }
     }
 
     /** Sends {@code records} with a producer of its own. */
