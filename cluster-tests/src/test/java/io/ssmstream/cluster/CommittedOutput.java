@@ -28,11 +28,16 @@ record CommittedOutput(Map<String, List<String>> byKey, int count) {
      * more so that duplicates, if any, are seen too; gives up after two minutes with what it has.
      */
     static CommittedOutput read(String bootstrap, String topic, int expected) {
+        return read(plaintext(bootstrap), topic, expected);
+    }
+
+    /** {@link #read(String, String, int)} with these client settings (brokers, security). */
+    static CommittedOutput read(Properties client, String topic, int expected) {
         Map<String, List<String>> byKey = new TreeMap<>();
         int count = 0;
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         long graceEnd = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(client)) {
             consumer.subscribe(List.of(topic));
             while (System.nanoTime() < Math.min(deadline, graceEnd)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -62,7 +67,7 @@ record CommittedOutput(Map<String, List<String>> byKey, int count) {
      */
     static int countNow(String bootstrap, String topic) {
         int count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(plaintext(bootstrap))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -79,9 +84,15 @@ record CommittedOutput(Map<String, List<String>> byKey, int count) {
         return count;
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    private static Properties plaintext(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(Properties client) {
+        Properties p = new Properties();
+        p.putAll(client);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "cluster-test-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -406,7 +406,10 @@ final class FlinkProcessCluster implements AutoCloseable {
                 "appender.file.layout.type = PatternLayout",
                 "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5level %c{1} - %msg%n",
                 "logger.kafka.name = org.apache.kafka",
-                "logger.kafka.level = WARN", ""));
+                "logger.kafka.level = WARN",
+                // each Kafka client's configuration at its start (secrets as [hidden]): what a deployment logs
+                "logger.kafkaconfig.name = org.apache.kafka.common.config.AbstractConfig",
+                "logger.kafkaconfig.level = INFO", ""));
     }
 
     private static List<String> splitArgs(String line) {

@@ -85,6 +85,13 @@ final class StreamInput {
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return producer(p);
+    }
+
+    /** {@link #producer(String)} with these client settings (brokers, security). */
+    static KafkaProducer<byte[], byte[]> producer(Properties client) {
+        Properties p = new Properties();
+        p.putAll(client);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -115,6 +122,13 @@ final class StreamInput {
     /** Sends {@code records} with a producer of its own. */
     static void send(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            send(producer, records);
+        }
+    }
+
+    /** Sends {@code records} with a producer of its own with these client settings. */
+    static void send(Properties client, List<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
             send(producer, records);
         }
     }

@@ -1,6 +1,7 @@
 package io.ssmstream.app;
 
 import io.ssmstream.app.input.InputException;
+import io.ssmstream.connectors.kafka.KafkaConnectionException;
 import io.ssmstream.kernels.format.ModelFormatException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -37,7 +38,7 @@ abstract class CliCommand implements Callable<Integer> {
     /** Exceptions whose message is meant for the user as is. */
     static boolean isUserError(Throwable e) {
         return e instanceof ModelFormatException || e instanceof InputException || e instanceof UserException
-                || e instanceof IllegalArgumentException;
+                || e instanceof IllegalArgumentException || e instanceof KafkaConnectionException;
     }
 
     protected PrintWriter out() {

@@ -1,5 +1,6 @@
 package io.ssmstream.app;
 
+import io.ssmstream.connectors.kafka.KafkaConnectionCheck;
 import io.ssmstream.connectors.kafka.KafkaProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,5 +27,15 @@ final class KafkaOptions {
 
     Properties clientProperties() {
         return KafkaProperties.merge(propertiesFile, properties);
+    }
+
+    /**
+     * Logs in once with these settings, so that wrong credentials or certificates are a user error now rather
+     * than clients that retry forever.
+     *
+     * @throws io.ssmstream.connectors.kafka.KafkaConnectionException saying what to check
+     */
+    void verifyConnection() {
+        KafkaConnectionCheck.verify(bootstrapServers, clientProperties());
     }
 }

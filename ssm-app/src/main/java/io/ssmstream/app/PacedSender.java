@@ -25,12 +25,13 @@ final class PacedSender implements AutoCloseable {
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     /**
-     * Paces from now on.
+     * Checks that Kafka accepts the client settings, then paces from now on.
      *
      * @param speedup 0 to send as fast as possible, otherwise how many times faster than the input's clock
      */
     PacedSender(KafkaOptions kafka, double speedup) {
         this.speedup = requireSpeedup(speedup);
+        kafka.verifyConnection();
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

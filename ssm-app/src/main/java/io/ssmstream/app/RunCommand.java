@@ -147,6 +147,7 @@ final class RunCommand extends CliCommand {
         } else {
             KafkaForecastJob.wire(env, spec);
         }
+        kafka.verifyConnection(); // after the local checks (model file, options): those need no broker
         err().println("ssm-stream: running the " + (audio ? "audio" : "forecasting") + " job: " + inputTopic + " -> "
                 + outputTopic + " (dead letters: " + dlqTopic
                 + (modelUpdatesTopic == null ? "" : "; model updates for " + modelName + ": " + modelUpdatesTopic) + ")");

@@ -100,6 +100,17 @@ class RetrainCommandTest {
     }
 
     @Test
+    void aBrokerThatDoesNotAnswerIsOneLineBeforeAnyRound() {
+        Run r = run("retrain", "--bootstrap-servers", "localhost:1", "--kafka-property", "default.api.timeout.ms=2000",
+                "--input-topic", "t", "--store", dir.resolve("store").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("ssm-stream: error: no answer from Kafka at localhost:1 within 2 s with security.protocol="
+                + "PLAINTEXT: check the address, and that the listener expects PLAINTEXT (a SASL or TLS listener drops"
+                + " clients that speak another protocol)", r.err().strip());
+        assertFalse(Files.exists(dir.resolve("store")), "no round ran");
+    }
+
+    @Test
     void userMistakesAreOneLineErrorsWithExitCode2() throws Exception {
         Path input = dir.resolve("ar2.csv");
         Files.writeString(input, Ar2.csv(Ar2.series(100, 0.5, 1)));

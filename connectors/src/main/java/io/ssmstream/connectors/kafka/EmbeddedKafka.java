@@ -6,21 +6,32 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -47,6 +58,14 @@ import org.apache.kafka.server.common.TransactionVersion;
  * its own broker listener to a random port and ignores any port configured for it, so the fixed port is a second
  * listener named {@value #FIXED_LISTENER}; the broker advertises, on each listener, that listener's address.
  *
+ * <p>Security: {@link Builder#saslUser} and {@link Builder#tls} make the client listener (named
+ * {@value #FIXED_LISTENER}, on the fixed port or a free one) authenticate its clients: {@code SASL_PLAINTEXT} with
+ * users, {@code SSL} with a certificate, {@code SASL_SSL} with both. Users log in with {@code SCRAM-SHA-512},
+ * {@code SCRAM-SHA-256} or {@code PLAIN}; their SCRAM credentials are stored in the cluster's metadata at start, as
+ * {@code kafka-configs --alter --add-config SCRAM-SHA-512=...} would. The broker's own listener stays plaintext on
+ * a random port of {@code localhost}, for inter-broker traffic and for {@link #createTopics}; only the client
+ * listener is what {@link #bootstrapServers()} returns. No ACLs: an authenticated user may do anything.
+ *
  * <p>Kafka's storage formatter prints two lines ("Bootstrap metadata: ...", "Formatting metadata directory ...")
  * to standard output on start; the test kit gives no way to silence them. The kit also enables Kafka's
  * not-yet-released metadata version and features, as Kafka's own integration tests do; clients of Kafka 4.x
@@ -69,14 +88,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Broker-side limit on producers' {@code transaction.timeout.ms}; above the sinks' 15 min default. */
     public static final Duration TRANSACTION_MAX_TIMEOUT = Duration.ofHours(1);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    /** SCRAM's iteration count for stored credentials: the broker's minimum allowed is 4096. */
+    private static final int SCRAM_ITERATIONS = 4096;
+    /** Names and passwords go into JAAS configuration text unescaped: keep to characters that need no quoting. */
+    private static final Pattern JAAS_SAFE = Pattern.compile("[A-Za-z0-9._@+=-]+");
 
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
+    private final SecurityProtocol securityProtocol;
+    private final SelfSignedTls tls;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, String bootstrapServers) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, String bootstrapServers, SecurityProtocol securityProtocol,
+                          SelfSignedTls tls) {
         this.cluster = cluster;
         this.bootstrapServers = bootstrapServers;
+        this.securityProtocol = securityProtocol;
+        this.tls = tls;
     }
 
     /** Starts a broker on a free port with the {@link Builder} defaults; blocks until it accepts clients. */
@@ -88,22 +116,81 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code host:port} for clients' {@code bootstrap.servers}: the fixed port when one was asked for. */
+    /**
+     * {@code host:port} for clients' {@code bootstrap.servers}: the client listener, on the fixed port when one was
+     * asked for.
+     */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The client listener's protocol: PLAINTEXT unless {@link Builder#saslUser} or {@link Builder#tls} was given. */
+    public SecurityProtocol securityProtocol() {
+        return securityProtocol;
+    }
+
+    /**
+     * The settings a client needs, beside {@code bootstrap.servers}, to connect to the client listener:
+     * {@code security.protocol}, the trust store when it is TLS, and for SASL {@code sasl.mechanism} and a
+     * {@code sasl.jaas.config} with this user and password (which need not be right: a test of refused logins
+     * passes a wrong one).
+     *
+     * @param mechanism SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN; ignored (may be null) without SASL
+     * @throws IllegalArgumentException on an unknown mechanism, or a user or password that is blank or holds
+     *                                  characters other than letters, digits and {@code ._@+=-}
+     */
+    public Properties clientProperties(String mechanism, String user, String password) {
+        Properties props = new Properties();
+        props.setProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol.name);
+        if (tls != null) {
+            props.setProperty(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.trustStore().toString());
+            props.setProperty(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.password());
+            props.setProperty(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+        }
+        if (securityProtocol == SecurityProtocol.SASL_PLAINTEXT || securityProtocol == SecurityProtocol.SASL_SSL) {
+            props.setProperty(SaslConfigs.SASL_MECHANISM, mechanism);
+            props.setProperty(SaslConfigs.SASL_JAAS_CONFIG, clientJaasConfig(mechanism, user, password));
+        }
+        return props;
+    }
+
+    /** {@link #clientProperties} without SASL: for a PLAINTEXT or SSL client listener. */
+    public Properties clientProperties() {
+        if (securityProtocol == SecurityProtocol.SASL_PLAINTEXT || securityProtocol == SecurityProtocol.SASL_SSL) {
+            throw new IllegalStateException("the client listener is " + securityProtocol
+                    + ": give clientProperties a mechanism, user and password");
+        }
+        return clientProperties(null, null, null);
+    }
+
+    private static String clientJaasConfig(String mechanism, String user, String password) {
+        String module = switch (mechanism == null ? "" : mechanism) {
+            case "SCRAM-SHA-512", "SCRAM-SHA-256" -> "org.apache.kafka.common.security.scram.ScramLoginModule";
+            case "PLAIN" -> "org.apache.kafka.common.security.plain.PlainLoginModule";
+            default -> throw new IllegalArgumentException("mechanism must be SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN,"
+                    + " got " + mechanism);
+        };
+        return module + " required username=\"" + jaasSafe(user, "user") + "\" password=\""
+                + jaasSafe(password, "password") + "\";";
+    }
+
+    private static String jaasSafe(String value, String what) {
+        if (value == null || !JAAS_SAFE.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " must be non-empty letters, digits and ._@+=- only"
+                    + (what.equals("password") ? "" : ", got \"" + value + "\""));
+        }
+        return value;
     }
 
     /**
      * Creates topics with {@code partitions} partitions each (replication factor 1) and waits until they exist.
      *
      * @throws IllegalArgumentException if {@code partitions < 1}, no name is given, or a name is blank
+     * Returns once every partition's leader serves requests: a topic just created may still refuse writes with
+     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets that on its first batch can retry it with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen here: the batch was lost).
+     *
      * @throws IllegalStateException if the broker refuses (e.g. a topic already exists) or does not answer in time
-     */
-    /**
-     * Creates the topics and returns once every partition's leader serves requests: a topic just created may
-     * still refuse writes with NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets that on its first
-     * batch can retry it with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen here: the batch was
-     * lost).
      */
     public void createTopics(int partitions, String... names) {
         createTopics(partitions, Map.of(), names);
@@ -133,9 +220,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             topics.add(new NewTopic(name, partitions, (short) 1).configs(configs));
         }
         ensureOpen();
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = internalAdmin(cluster)) {
             admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             awaitLeaders(admin, names, partitions);
         } catch (ExecutionException e) {
@@ -149,7 +234,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Stops the broker and deletes its data. Idempotent. */
+    /**
+     * Waits until the broker knows the user's SCRAM credentials: they reach it through the metadata log a moment
+     * after the controller stored them.
+     */
+    private void awaitLogin(Map.Entry<String, String> user) throws InterruptedException, TimeoutException {
+        Properties props = clientProperties("SCRAM-SHA-512", user.getKey(), user.getValue());
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    admin.describeCluster().clusterId().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("user " + user.getKey() + " cannot log in on the client"
+                                + " listener: " + e.getCause().getMessage(), e.getCause());
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
+    /** An admin client on the broker's own plaintext listener, which needs no credentials. */
+    private static Admin internalAdmin(KafkaClusterTestKit cluster) {
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        return Admin.create(props);
+    }
+
     /** Polls list-offsets (served by each partition's leader) until every partition answers. */
     private static void awaitLeaders(Admin admin, String[] names, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -173,6 +288,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Stops the broker and deletes its data. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -196,6 +312,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final class Builder {
         private int port;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private SelfSignedTls tls;
 
         private Builder() {
         }
@@ -231,7 +349,58 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         /**
-         * Formats a fresh data directory, starts the node and waits until the broker is ready for clients.
+         * A user who may log in on the client listener (SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN); repeatable, a
+         * later password for the same name replaces the earlier. Any user makes the client listener SASL. Default:
+         * none.
+         *
+         * @throws IllegalArgumentException if the name or password is blank or holds characters other than
+         *                                  letters, digits and {@code ._@+=-}
+         */
+        public Builder saslUser(String name, String password) {
+            saslUsers.put(jaasSafe(name, "user"), jaasSafe(password, "password"));
+            return this;
+        }
+
+        /** TLS on the client listener with this certificate (SSL, or SASL_SSL with users). Default: none. */
+        public Builder tls(SelfSignedTls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        private SecurityProtocol clientProtocol() {
+            if (saslUsers.isEmpty()) {
+                return tls == null ? SecurityProtocol.PLAINTEXT : SecurityProtocol.SSL;
+            }
+            return tls == null ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.SASL_SSL;
+        }
+
+        /** The client listener's settings, as {@code listener.name.fixed.*} broker properties. */
+        private Map<String, String> clientListenerSecurity(SecurityProtocol protocol) {
+            String prefix = "listener.name." + FIXED_LISTENER.toLowerCase(Locale.ROOT) + ".";
+            Map<String, String> props = new LinkedHashMap<>();
+            if (tls != null) {
+                props.put(prefix + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.keyStore().toString());
+                props.put(prefix + SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tls.password());
+                props.put(prefix + SslConfigs.SSL_KEY_PASSWORD_CONFIG, tls.password());
+                props.put(prefix + SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+            }
+            if (protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL) {
+                props.put(prefix + "sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN");
+                StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required");
+                saslUsers.forEach((name, password) -> plain.append(" user_").append(name).append("=\"")
+                        .append(password).append('"'));
+                props.put(prefix + "plain." + SaslConfigs.SASL_JAAS_CONFIG, plain.append(';').toString());
+                String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+                props.put(prefix + "scram-sha-512." + SaslConfigs.SASL_JAAS_CONFIG, scram);
+                props.put(prefix + "scram-sha-256." + SaslConfigs.SASL_JAAS_CONFIG, scram);
+            }
+            return props;
+        }
+
+        /**
+         * Formats a fresh data directory, starts the node and waits until the broker is ready for clients (with
+         * users: until the first of them can log in with SCRAM).
          *
          * @throws IllegalStateException if the fixed port is taken or the broker does not start
          */
@@ -239,6 +408,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (port != 0) {
                 checkPortFree(port);
             }
+            SecurityProtocol protocol = clientProtocol();
+            boolean clientListener = port != 0 || protocol != SecurityProtocol.PLAINTEXT;
             Map<String, String> props = new LinkedHashMap<>();
             props.put("offsets.topic.replication.factor", "1");
             props.put("offsets.topic.num.partitions", "5");
@@ -251,12 +422,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("group.initial.rebalance.delay.ms", "0");
             props.put("auto.create.topics.enable", "true");
             props.put("num.partitions", "1");
-            if (port != 0) {
+            if (clientListener) {
                 // The test kit's broker (EXTERNAL) and controller listeners keep their pre-bound random ports.
                 props.put("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0," + FIXED_LISTENER
                         + "://localhost:" + port);
                 props.put("listener.security.protocol.map",
-                        "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + FIXED_LISTENER + ":PLAINTEXT");
+                        "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + FIXED_LISTENER + ":" + protocol.name);
+                props.putAll(clientListenerSecurity(protocol));
             }
             props.putAll(brokerProperties);
 
@@ -273,8 +445,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 cluster.format();
                 cluster.startup();
                 cluster.waitForReadyBrokers();
-                String bootstrap = port != 0 ? "localhost:" + port : cluster.bootstrapServers();
-                return new EmbeddedKafka(cluster, bootstrap);
+                String bootstrap = !clientListener ? cluster.bootstrapServers() : "localhost:"
+                        + cluster.brokers().values().iterator().next().boundPort(new ListenerName(FIXED_LISTENER));
+                EmbeddedKafka kafka = new EmbeddedKafka(cluster, bootstrap, protocol, tls);
+                if (!saslUsers.isEmpty()) {
+                    storeScramCredentials(cluster);
+                    kafka.awaitLogin(saslUsers.entrySet().iterator().next());
+                }
+                return kafka;
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
@@ -288,6 +466,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 throw new IllegalStateException("the embedded Kafka broker did not start"
                         + (port != 0 ? " on localhost:" + port : "") + ": " + e, e);
+            }
+        }
+
+        /** One request per mechanism: the controller refuses two alterations of one user in a request. */
+        private void storeScramCredentials(KafkaClusterTestKit cluster) throws Exception {
+            try (Admin admin = internalAdmin(cluster)) {
+                for (ScramMechanism mechanism : List.of(ScramMechanism.SCRAM_SHA_512, ScramMechanism.SCRAM_SHA_256)) {
+                    List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+                    saslUsers.forEach((name, password) -> upserts.add(new UserScramCredentialUpsertion(name,
+                            new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS), password)));
+                    admin.alterUserScramCredentials(upserts).all()
+                            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
         }
 

@@ -7,8 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Extra Kafka client settings given by the user, as {@code key=value} strings (command line) and as a
@@ -19,7 +23,51 @@ import java.util.Properties;
  * that a typo is found at startup, not as an opaque connection failure.
  */
 public final class KafkaProperties {
+    /** What is shown instead of a secret value. */
+    public static final String HIDDEN = "[hidden]";
+    /** A quoted {@code password="..."} (or {@code secret}, {@code token}) option inside JAAS configuration text. */
+    private static final Pattern JAAS_SECRET_OPTION = Pattern.compile(
+            "((?:password|secret|token)\\w*\\s*=\\s*)(\"[^\"]*\"|'[^']*'|[^\\s;]+)", Pattern.CASE_INSENSITIVE);
+
     private KafkaProperties() {
+    }
+
+    /**
+     * Whether a key's value is a secret: passwords, JAAS configurations (they carry passwords), private keys,
+     * OAuth client secrets. Such values are never printed or logged by ssm-stream; Kafka's clients log them as
+     * {@value #HIDDEN} too.
+     */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.endsWith("jaas.config") || k.contains("secret")
+                || k.endsWith(".key") || k.contains("keystore.key") || k.contains("credentials");
+    }
+
+    /** The properties in key order, for display: each secret value replaced by {@value #HIDDEN}. */
+    public static Map<String, String> redacted(Properties props) {
+        Map<String, String> shown = new TreeMap<>();
+        for (String key : props.stringPropertyNames()) {
+            shown.put(key, isSecret(key) ? HIDDEN : props.getProperty(key));
+        }
+        return shown;
+    }
+
+    /**
+     * {@code text} with every secret value of {@code props} replaced by {@value #HIDDEN}, and any
+     * {@code password=...} option in it too: for messages of exceptions that may quote the configuration.
+     */
+    public static String scrub(String text, Properties props) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String key : props.stringPropertyNames()) {
+            String value = props.getProperty(key);
+            if (isSecret(key) && !value.isEmpty()) {
+                out = out.replace(value, HIDDEN);
+            }
+        }
+        return JAAS_SECRET_OPTION.matcher(out).replaceAll("$1" + HIDDEN);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ssmstream.connectors.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,5 +99,39 @@ class KafkaPropertiesTest {
         assertEquals("all", p.getProperty("acks"));
         assertEquals("5", p.getProperty("linger.ms"));
         assertEquals(List.of("x"), List.copyOf(KafkaProperties.merge(null, List.of("x=1")).stringPropertyNames()));
+    }
+
+    @Test
+    void passwordsJaasConfigsAndKeysAreSecretsOtherSettingsAreNot() {
+        for (String key : List.of("sasl.jaas.config", "ssl.truststore.password", "ssl.keystore.password",
+                "ssl.key.password", "ssl.keystore.key", "sasl.oauthbearer.client.credentials.client.secret",
+                "listener.name.fixed.plain.sasl.jaas.config")) {
+            assertTrue(KafkaProperties.isSecret(key), key);
+        }
+        for (String key : List.of("security.protocol", "sasl.mechanism", "ssl.truststore.location",
+                "bootstrap.servers", "ssl.keystore.type")) {
+            assertFalse(KafkaProperties.isSecret(key), key);
+        }
+    }
+
+    @Test
+    void redactedShowsEverySettingButNoSecretValue() {
+        Properties p = KafkaProperties.parse("security.protocol=SASL_SSL", "ssl.truststore.password=s3cret",
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"u\" password=\"pw1\";");
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "ssl.truststore.password", KafkaProperties.HIDDEN,
+                "sasl.jaas.config", KafkaProperties.HIDDEN), KafkaProperties.redacted(p));
+    }
+
+    @Test
+    void scrubHidesSecretValuesAndPasswordOptionsQuotedInAMessage() {
+        Properties p = KafkaProperties.parse("ssl.truststore.password=s3cret");
+        String scrubbed = KafkaProperties.scrub("cannot open store with s3cret; JAAS: ScramLoginModule required"
+                + " username=\"u\" password=\"other pw\"; and password=plain;", p);
+        assertFalse(scrubbed.contains("s3cret"), scrubbed);
+        assertFalse(scrubbed.contains("other pw"), scrubbed);
+        assertFalse(scrubbed.contains("plain;"), scrubbed);
+        assertTrue(scrubbed.contains("username=\"u\""), scrubbed);
+        assertEquals("no secret here", KafkaProperties.scrub("no secret here", p));
     }
 }

@@ -1,5 +1,6 @@
 package io.ssmstream.app.job;
 
+import io.ssmstream.connectors.kafka.KafkaProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -106,6 +107,19 @@ public record KafkaJobSpec(
         return new KafkaJobSpec(bootstrapServers, inputTopic, outputTopic, deadLetterTopic, model, groupId,
                 startingOffsets, bounded, exactlyOnce, transactionalIdPrefix, kafkaProperties, parallelism,
                 stateBackend, checkpointDir, checkpointInterval, settings, modelUpdatesTopic, pause);
+    }
+
+    /** As a record's, but the Kafka properties with their secret values hidden: a spec may end up in a log. */
+    @Override
+    public String toString() {
+        return "KafkaJobSpec[bootstrapServers=" + bootstrapServers + ", inputTopic=" + inputTopic + ", outputTopic="
+                + outputTopic + ", deadLetterTopic=" + deadLetterTopic + ", model=" + model + ", groupId=" + groupId
+                + ", startingOffsets=" + startingOffsets + ", bounded=" + bounded + ", exactlyOnce=" + exactlyOnce
+                + ", transactionalIdPrefix=" + transactionalIdPrefix + ", kafkaProperties="
+                + KafkaProperties.redacted(kafkaProperties) + ", parallelism=" + parallelism + ", stateBackend="
+                + stateBackend + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + checkpointInterval
+                + ", settings=" + settings + ", modelUpdatesTopic=" + modelUpdatesTopic + ", checkpointMinPause="
+                + checkpointMinPause + "]";
     }
 
     private static void requireText(String value, String what) {

@@ -101,6 +101,13 @@ final class EndToEndScenario {
     static List<byte[]> readCommitted(String bootstrap, String topic, int expected) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return readCommitted(p, topic, expected);
+    }
+
+    /** {@link #readCommitted(String, String, int)} with these client settings (brokers, security). */
+    static List<byte[]> readCommitted(Properties client, String topic, int expected) {
+        Properties p = new Properties();
+        p.putAll(client);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -123,8 +130,14 @@ final class EndToEndScenario {
     }
 
     static List<ForecastRecord> forecasts(String bootstrap, String topic, int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return forecasts(p, topic, expected);
+    }
+
+    static List<ForecastRecord> forecasts(Properties client, String topic, int expected) {
         List<ForecastRecord> out = new ArrayList<>();
-        for (byte[] v : readCommitted(bootstrap, topic, expected)) {
+        for (byte[] v : readCommitted(client, topic, expected)) {
             out.add(ForecastJson.parse(v));
         }
         out.sort(Comparator.comparing((ForecastRecord r) -> r.stream).thenComparingLong(r -> r.ts));
@@ -132,8 +145,14 @@ final class EndToEndScenario {
     }
 
     static List<DeadLetter> deadLetters(String bootstrap, String topic, int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return deadLetters(p, topic, expected);
+    }
+
+    static List<DeadLetter> deadLetters(Properties client, String topic, int expected) {
         List<DeadLetter> out = new ArrayList<>();
-        for (byte[] v : readCommitted(bootstrap, topic, expected)) {
+        for (byte[] v : readCommitted(client, topic, expected)) {
             out.add(DeadLetterJson.parse(v));
         }
         return out;

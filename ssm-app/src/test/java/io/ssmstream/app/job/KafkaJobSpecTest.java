@@ -1,10 +1,13 @@
 package io.ssmstream.app.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -42,5 +45,20 @@ class KafkaJobSpecTest {
     void theModelUpdateTopicKeepsThePause() {
         KafkaJobSpec spec = spec(null).withCheckpointMinPause(Duration.ofSeconds(3)).withModelUpdatesTopic("updates");
         assertEquals(Duration.ofSeconds(3), spec.checkpointMinPause());
+    }
+
+    @Test
+    void theSpecsTextShowsTheKafkaSettingsButNotTheirSecrets() {
+        Properties kafka = new Properties();
+        kafka.setProperty("security.protocol", "SASL_SSL");
+        kafka.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"u\" password=\"topsecret\";");
+        kafka.setProperty("ssl.truststore.password", "storesecret");
+        String text = new KafkaJobSpec("localhost:1", "in", "out", "dlq", Path.of("m.safetensors"), null, null, false,
+                true, null, kafka, null, null, null, null, null).toString();
+        assertTrue(text.contains("security.protocol=SASL_SSL"), text);
+        assertTrue(text.contains("sasl.jaas.config=[hidden]"), text);
+        assertFalse(text.contains("topsecret"), text);
+        assertFalse(text.contains("storesecret"), text);
     }
 }
