@@ -80,7 +80,7 @@ final class AudioSendCommand extends CliCommand {
         float[] s = clip.samples();
         sent = 0;
         long start = System.nanoTime();
-        try (PacedSender sender = new PacedSender(kafka, speedup)) {
+        try (PacedSender sender = PacedSender.connect(kafka, speedup)) {
             byte[] key = stream.getBytes(StandardCharsets.UTF_8);
             for (int at = 0; at < s.length; at += chunk) {
                 int n = Math.min(chunk, s.length - at);

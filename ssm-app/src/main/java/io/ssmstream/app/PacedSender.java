@@ -25,19 +25,26 @@ final class PacedSender implements AutoCloseable {
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
     /**
-     * Checks that Kafka accepts the client settings, then paces from now on.
+     * Paces from now on, without checking the connection ({@link #connect} does): a producer that cannot reach
+     * Kafka counts its sends as failed.
      *
      * @param speedup 0 to send as fast as possible, otherwise how many times faster than the input's clock
      */
     PacedSender(KafkaOptions kafka, double speedup) {
         this.speedup = requireSpeedup(speedup);
-        kafka.verifyConnection();
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Checks that Kafka accepts the client settings ({@link KafkaOptions#verifyConnection()}), then paces. */
+    static PacedSender connect(KafkaOptions kafka, double speedup) {
+        requireSpeedup(speedup);
+        kafka.verifyConnection();
+        return new PacedSender(kafka, speedup);
     }
 
     /**

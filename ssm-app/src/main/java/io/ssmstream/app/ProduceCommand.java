@@ -61,7 +61,7 @@ final class ProduceCommand extends CliCommand {
         long skipped = 0;
         long start = System.nanoTime();
         try (EventCsvReader reader = EventCsvReader.open(input, columns);
-             PacedSender sender = new PacedSender(kafka, speedup)) {
+             PacedSender sender = PacedSender.connect(kafka, speedup)) {
             byte[] key = stream.getBytes(StandardCharsets.UTF_8);
             long firstMicros = Long.MIN_VALUE;
             while (true) {
