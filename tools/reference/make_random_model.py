@@ -58,6 +58,25 @@ def mamba_layer(rng, p, d_model, d_state, expand, d_conv, dt_rank):
     return t
 
 
+def mamba2_layer(rng, p, d_model, d_state, expand, d_conv, headdim, ngroups):
+    d_inner = expand * d_model
+    H = d_inner // headdim
+    conv_dim = d_inner + 2 * ngroups * d_state
+    d_in_proj = 2 * d_inner + 2 * ngroups * d_state + H
+    t = {}
+    t[p + "in_proj.weight"] = linear_w(rng, d_in_proj, d_model)
+    k = 1.0 / math.sqrt(d_conv)  # depthwise conv: fan_in = 1 * d_conv
+    t[p + "conv1d.weight"] = rng.uniform(-k, k, size=(conv_dim, 1, d_conv))
+    t[p + "conv1d.bias"] = linear_b(rng, conv_dim, d_conv)
+    dt = np.exp(rng.uniform(math.log(1e-3), math.log(1e-1), size=H))
+    t[p + "dt_bias"] = inv_softplus(dt)
+    t[p + "A_log"] = np.log(rng.uniform(1.0, 16.0, size=H))
+    t[p + "D"] = 1.0 + 0.1 * rng.standard_normal(H)
+    t[p + "norm.weight"] = norm_w(rng, d_inner)
+    t[p + "out_proj.weight"] = linear_w(rng, d_model, d_inner)
+    return t
+
+
 def s4d_layer(rng, p, H, N):
     if N % 2 != 0:
         raise SystemExit("s4d needs an even d_state (N/2 complex modes)")
@@ -123,7 +142,7 @@ def s5_layer(rng, p, H, P):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", required=True, choices=["mamba", "s4d", "lru", "s5"])
+    ap.add_argument("--arch", required=True, choices=["mamba", "s4d", "lru", "s5", "mamba2"])
     ap.add_argument("--d-input", type=int, required=True)
     ap.add_argument("--d-model", type=int, required=True)
     ap.add_argument("--n-layers", type=int, required=True)
@@ -131,10 +150,12 @@ def main():
     ap.add_argument("--time-aware", action="store_true")
     ap.add_argument("--dtype", default="F32", choices=["F32", "F16", "BF16", "F64"])
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--expand", type=int, default=2, help="mamba only (default 2)")
-    ap.add_argument("--d-conv", type=int, default=4, help="mamba only (default 4)")
+    ap.add_argument("--expand", type=int, default=2, help="mamba and mamba2 only (default 2)")
+    ap.add_argument("--d-conv", type=int, default=4, help="mamba and mamba2 only (default 4)")
     ap.add_argument("--dt-rank", type=int, default=None,
                     help="mamba only (default ceil(d_model/16))")
+    ap.add_argument("--headdim", type=int, default=8, help="mamba2 only (default 8)")
+    ap.add_argument("--ngroups", type=int, default=1, help="mamba2 only (default 1)")
     ap.add_argument("--dt-unit-ms", type=float, default=60000.0)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -146,6 +167,19 @@ def main():
     if a.arch == "mamba":
         dt_rank = a.dt_rank if a.dt_rank else int(math.ceil(M / 16))
         cfg.update({"expand": a.expand, "d_conv": a.d_conv, "dt_rank": dt_rank})
+    elif a.arch == "mamba2":
+        d_inner = a.expand * M
+        if a.expand < 1 or a.d_conv < 1 or a.headdim < 1 or a.ngroups < 1:
+            raise SystemExit("mamba2: expand, d_conv, headdim and ngroups must be >= 1")
+        if d_inner % a.headdim != 0:
+            raise SystemExit("mamba2: d_inner = expand*d_model = %d is not a multiple of headdim %d"
+                             % (d_inner, a.headdim))
+        nheads = d_inner // a.headdim
+        if nheads % a.ngroups != 0:
+            raise SystemExit("mamba2: nheads = d_inner/headdim = %d is not a multiple of ngroups %d"
+                             % (nheads, a.ngroups))
+        cfg.update({"expand": a.expand, "d_conv": a.d_conv, "headdim": a.headdim,
+                    "ngroups": a.ngroups})
     cfg["dt_unit_ms"] = float(a.dt_unit_ms)
     cfg["time_aware"] = bool(a.time_aware)
     cfg["input_mean"] = [float(x) for x in rng.uniform(10.0, 100.0, size=D)]
@@ -160,6 +194,8 @@ def main():
         p = "layers.%d.mixer." % i
         if a.arch == "mamba":
             t.update(mamba_layer(rng, p, M, N, a.expand, a.d_conv, cfg["dt_rank"]))
+        elif a.arch == "mamba2":
+            t.update(mamba2_layer(rng, p, M, N, a.expand, a.d_conv, a.headdim, a.ngroups))
         elif a.arch == "s4d":
             t.update(s4d_layer(rng, p, M, N))
         elif a.arch == "s5":

@@ -208,7 +208,65 @@ class S5:
         return y * sigmoid(self.W2 @ y + self.b2)
 
 
-MIXERS = {"mamba": Mamba, "s4d": S4D, "lru": LRU, "s5": S5}
+class Mamba2:
+    """Mamba-2 / SSD (Dao & Gu 2024): the recurrent step of state-spaces/mamba Mamba2 with d_mlp = 0,
+    rmsnorm=True, norm_before_gate=False, D_has_hdim=False. in_proj splits as z, xBC, dt; a depthwise
+    causal conv + silu over xBC; one scalar decay per head (A = -exp(A_log)); head h reads group
+    h // (H // G) of B and C; then y * silu(z) and a gated RMSNorm per group of d_inner / G."""
+
+    def __init__(self, T, p, cfg):
+        M = cfg["d_model"]
+        self.N = N = cfg["d_state"]
+        self.expand = int(cfg.get("expand", 2))
+        self.d_conv = K = int(cfg.get("d_conv", 4))
+        self.P = P = int(cfg.get("headdim", 8))
+        self.G = G = int(cfg.get("ngroups", 1))
+        di = self.di = self.expand * M
+        if P < 1 or G < 1 or di % P:
+            raise SystemExit("mamba2: d_inner %d is not a multiple of headdim %d" % (di, P))
+        self.H = H = di // P
+        if H % G:
+            raise SystemExit("mamba2: nheads %d is not a multiple of ngroups %d" % (H, G))
+        self.conv_dim = cd = di + 2 * G * N
+        g = lambda n, shape: get(T, p + n, shape)  # noqa: E731
+        self.W_in = g("in_proj.weight", (2 * di + 2 * G * N + H, M))
+        self.conv_w = g("conv1d.weight", (cd, 1, K))[:, 0, :]
+        self.conv_b = g("conv1d.bias", (cd,))
+        self.dt_bias = g("dt_bias", (H,))
+        self.A = -np.exp(g("A_log", (H,)))
+        self.D = g("D", (H,))
+        self.norm_w = g("norm.weight", (di,))
+        self.W_out = g("out_proj.weight", (M, di))
+        self.time_aware = bool(cfg.get("time_aware", False))
+        self.head_group = np.arange(H) // (H // G)
+        self.conv = np.zeros((cd, K))
+        self.s = np.zeros((H, P, N))
+
+    def step(self, h, tau):
+        di, N, G, P, H, cd = self.di, self.N, self.G, self.P, self.H, self.conv_dim
+        zxbcdt = self.W_in @ h
+        z, xBC, dt = zxbcdt[:di], zxbcdt[di:di + cd], zxbcdt[di + cd:]
+        self.conv[:, :-1] = self.conv[:, 1:]
+        self.conv[:, -1] = xBC
+        xBC = silu(np.sum(self.conv * self.conv_w, axis=-1) + self.conv_b)
+        x = xBC[:di].reshape(H, P)
+        B = xBC[di:di + G * N].reshape(G, N)[self.head_group]    # (H, N)
+        C = xBC[di + G * N:].reshape(G, N)[self.head_group]      # (H, N)
+        dt = softplus(dt + self.dt_bias)
+        if self.time_aware:
+            dt = dt * tau
+        dA = np.exp(dt * self.A)                                  # (H,)
+        self.s = (self.s * dA[:, None, None]
+                  + (dt[:, None, None] * x[:, :, None]) * B[:, None, :])
+        y = np.einsum("hpn,hn->hp", self.s, C) + self.D[:, None] * x
+        y = y.reshape(di) * silu(z)
+        yg = y.reshape(G, di // G)
+        yg = yg / np.sqrt(np.mean(yg * yg, axis=-1, keepdims=True) + EPS)
+        y = yg.reshape(di) * self.norm_w
+        return self.W_out @ y
+
+
+MIXERS = {"mamba": Mamba, "s4d": S4D, "lru": LRU, "s5": S5, "mamba2": Mamba2}
 
 
 def get(T, name, shape):

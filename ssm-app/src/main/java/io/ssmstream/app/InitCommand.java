@@ -23,7 +23,7 @@ final class InitCommand extends CliCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--arch", required = true, converter = ArchConverter.class, paramLabel = "mamba|s4d|lru|s5",
+    @Option(names = "--arch", required = true, converter = ArchConverter.class, paramLabel = "mamba|s4d|lru|s5|mamba2",
             description = "Mixer architecture.")
     Arch arch;
 
@@ -41,16 +41,24 @@ final class InitCommand extends CliCommand {
     int dState;
 
     @Option(names = "--expand", defaultValue = "2", paramLabel = "N",
-            description = "Mamba: inner width = expand * d_model (default: ${DEFAULT-VALUE}).")
+            description = "Mamba, Mamba-2: inner width = expand * d_model (default: ${DEFAULT-VALUE}).")
     int expand;
 
     @Option(names = "--d-conv", defaultValue = "4", paramLabel = "N",
-            description = "Mamba: causal convolution width (default: ${DEFAULT-VALUE}).")
+            description = "Mamba, Mamba-2: causal convolution width (default: ${DEFAULT-VALUE}).")
     int dConv;
 
     @Option(names = "--dt-rank", defaultValue = "0", paramLabel = "N",
             description = "Mamba: rank of the step-size projection; 0 = ceil(d_model/16) (default: ${DEFAULT-VALUE}).")
     int dtRank;
+
+    @Option(names = "--headdim", defaultValue = "8", paramLabel = "N",
+            description = "Mamba-2: channels per head; d_inner / headdim heads (default: ${DEFAULT-VALUE}).")
+    int headdim;
+
+    @Option(names = "--ngroups", defaultValue = "1", paramLabel = "N",
+            description = "Mamba-2: groups of heads that share B and C (default: ${DEFAULT-VALUE}).")
+    int ngroups;
 
     @Option(names = "--dt-unit-ms", defaultValue = "1000", paramLabel = "MS",
             description = "Time that counts as one step, in ms (default: ${DEFAULT-VALUE}).")
@@ -80,7 +88,8 @@ final class InitCommand extends CliCommand {
     @Override
     protected int run() throws Exception {
         ModelConfig.Builder b = ModelConfig.builder(arch, dInput).dModel(dModel).nLayers(nLayers).dState(dState)
-                .expand(expand).dConv(dConv).dtRank(dtRank).dtUnitMs(dtUnitMs).timeAware(timeAware);
+                .expand(expand).dConv(dConv).dtRank(dtRank).headdim(headdim).ngroups(ngroups).dtUnitMs(dtUnitMs)
+                .timeAware(timeAware);
         if (inputMean != null) {
             b.inputMean(inputMean);
         }
@@ -115,6 +124,11 @@ final class InitCommand extends CliCommand {
         if (c.arch() == Arch.MAMBA) {
             s.append(" expand=").append(c.expand()).append(" d_conv=").append(c.dConv())
                     .append(" dt_rank=").append(c.dtRank());
+        }
+        if (c.arch() == Arch.MAMBA2) {
+            s.append(" expand=").append(c.expand()).append(" d_conv=").append(c.dConv())
+                    .append(" headdim=").append(c.headdim()).append(" ngroups=").append(c.ngroups())
+                    .append(" (").append(c.nHeads()).append(" heads)");
         }
         s.append(" dt_unit_ms=").append(formatNumber(c.dtUnitMs())).append(" time_aware=").append(c.timeAware());
         return s.toString();

@@ -2,6 +2,7 @@ package io.ssmstream.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -129,6 +130,9 @@ public final class SsmTrainingModel implements AutoCloseable {
                 case S5:
                     mixed = s5(prefix, normed, tauUsed);
                     break;
+                case MAMBA2:
+                    mixed = mamba2(prefix, normed, tauUsed);
+                    break;
                 default:
                     throw new AssertionError(config.arch());
             }
@@ -198,6 +202,69 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray y = st.matMul(cm.expandDims(3)).squeeze(3).add(uc.mul(p(pre + "D")));
         y = y.mul(silu(z));
         return y.matMul(p(pre + "out_proj.weight").transpose());
+    }
+
+    /**
+     * Mamba-2 (Mamba2Mixer): in_proj to [z, xBC, δ], causal depthwise conv over xBC, the SSD recurrence with one
+     * scalar A and Δ per head and B, C per group, gated RMSNorm per group, out_proj.
+     */
+    private NDArray mamba2(String pre, NDArray x, NDArray tau) {
+        int e = config.dInner();
+        int n = config.dState();
+        int k = config.dConv();
+        int heads = config.nHeads();
+        int hp = config.headdim();
+        int g = config.ngroups();
+        int convDim = e + 2 * g * n;
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long len = s.get(1);
+        NDArray zxbcdt = x.matMul(p(pre + "in_proj.weight").transpose());    // (B, L, E + conv_dim + H)
+        NDArray z = zxbcdt.get(new NDIndex("..., :{}", e));
+        NDArray xbc = zxbcdt.get(new NDIndex("..., {}:{}", e, e + convDim));
+        NDArray dtRaw = zxbcdt.get(new NDIndex("..., {}:", e + convDim));    // (B, L, H)
+        NDArray convW = p(pre + "conv1d.weight").reshape(convDim, k);       // (conv_dim, K)
+        NDArray padded = k > 1
+                ? xbc.getManager().zeros(new Shape(b, k - 1, convDim), xbc.getDataType(), xbc.getDevice())
+                        .concat(xbc, 1)
+                : xbc;
+        NDArray acc = null;
+        for (int j = 0; j < k; j++) {
+            NDArray term = padded.get(new NDIndex(":, {}:{}", j, j + len)).mul(convW.get(new NDIndex(":, {}", j)));
+            acc = acc == null ? term : acc.add(term);
+        }
+        NDArray uc = silu(acc.add(p(pre + "conv1d.bias")));                  // (B, L, conv_dim)
+        NDArray xs = uc.get(new NDIndex("..., :{}", e)).reshape(b, len, heads, hp);
+        NDArray bm = perHead(uc.get(new NDIndex("..., {}:{}", e, e + g * n)).reshape(b, len, g, n), heads);
+        NDArray cm = perHead(uc.get(new NDIndex("..., {}:", e + g * n)).reshape(b, len, g, n), heads);
+        NDArray delta = Activation.softPlus(dtRaw.add(p(pre + "dt_bias"))).mul(tau.expandDims(2)); // (B, L, H)
+        NDArray a = p(pre + "A_log").exp().neg();                            // (H)
+        Shape states = new Shape(b, len, heads, hp, n);
+        NDArray logA = delta.mul(a).expandDims(3).expandDims(4).broadcast(states);
+        NDArray bx = delta.expandDims(3).mul(xs).expandDims(4).mul(bm.expandDims(3)); // (B, L, H, P, N)
+        long size = (long) heads * hp * n;
+        NDArray st = scan.real(logA.reshape(b, len, size), bx.reshape(b, len, size)).reshape(states);
+        NDArray y = st.matMul(cm.expandDims(4)).squeeze(4)
+                .add(xs.mul(p(pre + "D").reshape(heads, 1)));                // (B, L, H, P)
+        y = y.reshape(b, len, e).mul(silu(z)).reshape(b, len, g, e / g);
+        NDArray ms = y.square().mean(new int[] {-1}, true);
+        y = y.div(ms.add(RMS_EPS).sqrt()).reshape(b, len, e).mul(p(pre + "norm.weight"));
+        return y.matMul(p(pre + "out_proj.weight").transpose());
+    }
+
+    /** (B, L, G, N) per group to (B, L, H, N) per head: head h takes group h / (H / G). */
+    private static NDArray perHead(NDArray groups, int heads) {
+        long g = groups.getShape().get(2);
+        if (g == 1) {
+            Shape s = groups.getShape();
+            return groups.broadcast(new Shape(s.get(0), s.get(1), heads, s.get(3)));
+        }
+        NDArray[] parts = new NDArray[heads];
+        for (int h = 0; h < heads; h++) {
+            long group = h / (heads / g);
+            parts[h] = groups.get(new NDIndex(":, :, {}:{}", group, group + 1));
+        }
+        return NDArrays.concat(new NDList(parts), 2);
     }
 
     /** S4D with zero-order hold (S4dMixer). */

@@ -90,7 +90,8 @@ class ChunkedScanTest {
 
     @ParameterizedTest(name = "{0} {1} chunk {2}")
     @CsvSource({"MAMBA,RECURRENT,8", "S4D,RECURRENT,8", "LRU,RECURRENT,8", "MAMBA,MATRIX,16", "S4D,MATRIX,16",
-            "LRU,MATRIX,16", "LRU,RECURRENT,16", "S5,RECURRENT,8", "S5,MATRIX,16"})
+            "LRU,MATRIX,16", "LRU,RECURRENT,16", "S5,RECURRENT,8", "S5,MATRIX,16", "MAMBA2,RECURRENT,8",
+            "MAMBA2,MATRIX,16"})
     void chunkedModelMatchesSequentialReferenceInOutputsAndGradientsWithIrregularGaps(Arch arch,
                                                                                      ChunkedScan.Intra intra,
                                                                                      int chunk) {

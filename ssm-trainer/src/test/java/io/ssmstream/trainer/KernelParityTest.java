@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class KernelParityTest {
 
     @ParameterizedTest(name = "{0} time_aware={1}")
-    @CsvSource({"MAMBA,true", "S4D,true", "LRU,true", "S5,true", "MAMBA,false", "S4D,false", "LRU,false",
-        "S5,false"})
+    @CsvSource({"MAMBA,true", "S4D,true", "LRU,true", "S5,true", "MAMBA2,true", "MAMBA,false", "S4D,false",
+        "LRU,false", "S5,false", "MAMBA2,false"})
     void djlForwardOverASeriesEqualsScalarKernelsOnEveryStep(Arch arch, boolean timeAware) {
         int d = 2;
         int len = 300; // several chunks and a partial one

@@ -16,8 +16,10 @@ final class TestModels {
 
     /** The papers' initialisation plus Gaussian noise on every tensor, so no weight is a trivial 0 or 1. */
     static SsmModel noisy(Arch arch, int dInput, boolean timeAware, long seed) {
-        ModelConfig config = ModelConfig.builder(arch, dInput).dModel(8).nLayers(2).dState(6).timeAware(timeAware)
-                .dtUnitMs(1000).inputMean(filled(dInput, 3f)).inputStd(filled(dInput, 2f)).build();
+        // Mamba-2: d_inner 16 in 4 heads of 4, two groups of B and C
+        ModelConfig config = ModelConfig.builder(arch, dInput).dModel(8).nLayers(2).dState(6).headdim(4).ngroups(2)
+                .timeAware(timeAware).dtUnitMs(1000).inputMean(filled(dInput, 3f)).inputStd(filled(dInput, 2f))
+                .build();
         SsmModel base = ModelInitializer.initialize(config, seed);
         Random r = new Random(seed + 1);
         Map<String, Tensor> noisy = new LinkedHashMap<>();

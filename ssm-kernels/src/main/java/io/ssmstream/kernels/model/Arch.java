@@ -11,7 +11,9 @@ public enum Arch {
     /** Linear Recurrent Unit, Orvieto et al. 2023. */
     LRU,
     /** Simplified state space layer: one shared MIMO diagonal SSM, Smith, Warrington and Linderman 2023. */
-    S5;
+    S5,
+    /** Mamba-2's state space duality layer, Dao and Gu 2024 (state-spaces/mamba, {@code Mamba2.step}). */
+    MAMBA2;
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);

@@ -18,15 +18,17 @@ import java.util.Set;
  * normalisation. Immutable; build one with {@link #builder(Arch, int)}.
  *
  * <p>Glossary (config key, field, paper symbol): {@code d_input} dInput, {@code d_model} dModel = H (S4D, LRU),
- * {@code d_state} dState = N, {@code expand} E (Mamba, d_inner = E * d_model), {@code d_conv} the causal
- * convolution width, {@code dt_rank} R (rank of Mamba's Δ projection), {@code dt_unit_ms} the time that
- * counts as one step: the gap τ = (t_k - t_{k-1}) / dt_unit_ms.
+ * {@code d_state} dState = N, {@code expand} E (Mamba, Mamba-2: d_inner = E * d_model), {@code d_conv}
+ * the causal convolution width, {@code dt_rank} R (rank of Mamba's Δ projection), {@code headdim} P and
+ * {@code ngroups} G (Mamba-2: d_inner / P heads, each with its own scalar A and Δ, in G groups sharing B and C),
+ * {@code dt_unit_ms} the time that counts as one step: the gap τ = (t_k - t_{k-1}) / dt_unit_ms.
  */
 public final class ModelConfig {
     public static final String METADATA_KEY = "ssm_stream.config";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KNOWN_KEYS = Set.of("arch", "d_input", "d_model", "n_layers", "d_state",
-            "expand", "d_conv", "dt_rank", "dt_unit_ms", "time_aware", "input_mean", "input_std");
+            "expand", "d_conv", "dt_rank", "headdim", "ngroups", "dt_unit_ms", "time_aware", "input_mean",
+            "input_std");
 
     private final Arch arch;
     private final int dInput;
@@ -36,6 +38,8 @@ public final class ModelConfig {
     private final int expand;
     private final int dConv;
     private final int dtRank;
+    private final int headdim;
+    private final int ngroups;
     private final double dtUnitMs;
     private final boolean timeAware;
     private final float[] inputMean; // (dInput)
@@ -51,6 +55,8 @@ public final class ModelConfig {
         this.expand = b.expand;
         this.dConv = b.dConv;
         this.dtRank = b.dtRank > 0 ? b.dtRank : defaultDtRank(b.dModel);
+        this.headdim = b.headdim;
+        this.ngroups = b.ngroups;
         this.dtUnitMs = b.dtUnitMs;
         this.timeAware = b.timeAware;
         this.inputMean = b.inputMean != null ? b.inputMean.clone() : new float[b.dInput];
@@ -87,6 +93,16 @@ public final class ModelConfig {
             require(expand > 0, "expand must be positive, got " + expand);
             require(dConv > 0, "d_conv must be positive, got " + dConv);
             require(dtRank > 0, "dt_rank must be positive, got " + dtRank);
+        }
+        if (arch == Arch.MAMBA2) {
+            require(expand > 0, "expand must be positive, got " + expand);
+            require(dConv > 0, "d_conv must be positive, got " + dConv);
+            require(headdim > 0, "headdim must be positive, got " + headdim);
+            require(ngroups > 0, "ngroups must be positive, got " + ngroups);
+            require(dInner() % headdim == 0, "mamba2 needs d_inner = expand * d_model (" + dInner()
+                    + ") to be a multiple of headdim (" + headdim + ")");
+            require(nHeads() % ngroups == 0, "mamba2 needs its " + nHeads() + " heads (d_inner / headdim) to be a"
+                    + " multiple of ngroups (" + ngroups + ")");
         }
         if (arch == Arch.S4D) {
             require(dState % 2 == 0, "s4d needs an even d_state (N/2 complex modes), got " + dState);
@@ -131,7 +147,22 @@ public final class ModelConfig {
         return dtRank;
     }
 
-    /** Mamba's inner width, expand * d_model. */
+    /** Mamba-2's head width P. */
+    public int headdim() {
+        return headdim;
+    }
+
+    /** Mamba-2's number of B, C groups G. */
+    public int ngroups() {
+        return ngroups;
+    }
+
+    /** Mamba-2's number of heads, d_inner / headdim. */
+    public int nHeads() {
+        return dInner() / headdim;
+    }
+
+    /** Mamba's and Mamba-2's inner width, expand * d_model. */
     public int dInner() {
         return expand * dModel;
     }
@@ -168,6 +199,12 @@ public final class ModelConfig {
             node.put("expand", expand);
             node.put("d_conv", dConv);
             node.put("dt_rank", dtRank);
+        }
+        if (arch == Arch.MAMBA2) {
+            node.put("expand", expand);
+            node.put("d_conv", dConv);
+            node.put("headdim", headdim);
+            node.put("ngroups", ngroups);
         }
         node.put("dt_unit_ms", dtUnitMs);
         node.put("time_aware", timeAware);
@@ -217,6 +254,10 @@ public final class ModelConfig {
         if (arch == Arch.MAMBA) {
             b.expand(intKey(node, "expand", where)).dConv(intKey(node, "d_conv", where))
                     .dtRank(intKey(node, "dt_rank", where));
+        }
+        if (arch == Arch.MAMBA2) {
+            b.expand(intKey(node, "expand", where)).dConv(intKey(node, "d_conv", where))
+                    .headdim(intKey(node, "headdim", where)).ngroups(intKey(node, "ngroups", where));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -279,7 +320,7 @@ public final class ModelConfig {
 
     /**
      * Starts a config. Defaults: d_model 32, n_layers 2, d_state 16, expand 2, d_conv 4,
-     * dt_rank ceil(d_model/16), dt_unit_ms 1000 (one step per second), time_aware true,
+     * dt_rank ceil(d_model/16), headdim 8, ngroups 1, dt_unit_ms 1000 (one step per second), time_aware true,
      * input_mean 0 and input_std 1 for every channel.
      */
     public static Builder builder(Arch arch, int dInput) {
@@ -288,7 +329,7 @@ public final class ModelConfig {
 
     public Builder toBuilder() {
         Builder b = builder(arch, dInput).dModel(dModel).nLayers(nLayers).dState(dState).expand(expand)
-                .dConv(dConv).dtRank(dtRank).dtUnitMs(dtUnitMs).timeAware(timeAware).inputMean(inputMean)
+                .dConv(dConv).dtRank(dtRank).headdim(headdim).ngroups(ngroups).dtUnitMs(dtUnitMs).timeAware(timeAware).inputMean(inputMean)
                 .inputStd(inputStd);
         b.extra.putAll(extra);
         return b;
@@ -304,6 +345,8 @@ public final class ModelConfig {
         private int expand = 2;
         private int dConv = 4;
         private int dtRank = 0;
+        private int headdim = 8;
+        private int ngroups = 1;
         private double dtUnitMs = 1000;
         private boolean timeAware = true;
         private float[] inputMean;
@@ -346,6 +389,18 @@ public final class ModelConfig {
         /** Mamba's Δ rank; 0 means ceil(d_model / 16). */
         public Builder dtRank(int v) {
             dtRank = v;
+            return this;
+        }
+
+        /** Mamba-2's head width P; d_inner must be a multiple of it. */
+        public Builder headdim(int v) {
+            headdim = v;
+            return this;
+        }
+
+        /** Mamba-2's number of groups sharing B and C; the heads must be a multiple of it. */
+        public Builder ngroups(int v) {
+            ngroups = v;
             return this;
         }
 

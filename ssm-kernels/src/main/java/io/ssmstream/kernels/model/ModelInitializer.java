@@ -13,6 +13,9 @@ import java.util.Random;
  *   <li>Mamba (state-spaces/mamba {@code Mamba.__init__}): A_log = log(1..N) for every channel (S4D-Real),
  *       D = 1, dt_proj.weight U(±R^{-1/2}), Δ log-uniform in [1e-3, 1e-1] stored through the inverse softplus
  *       in dt_proj.bias.</li>
+ *   <li>Mamba-2 (state-spaces/mamba {@code Mamba2.__init__}): A_log = log A with A uniform in
+ *       [{@value #MAMBA2_A_MIN}, {@value #MAMBA2_A_MAX}] per head, D = 1, Δ log-uniform in [1e-3, 1e-1] stored
+ *       through the inverse softplus in dt_bias, the gated norm's weight 1.</li>
  *   <li>S4D-Lin (state-spaces/s4 {@code s4d.py}): A = -1/2 + iπn, log Δ uniform in [log 1e-3, log 1e-1],
  *       C complex standard normal, D standard normal.</li>
  *   <li>LRU ring init (Orvieto et al. 2023): |λ| uniform on the ring [{@value #LRU_R_MIN}, {@value #LRU_R_MAX}]
@@ -28,6 +31,9 @@ import java.util.Random;
 public final class ModelInitializer {
     public static final double DT_MIN = 1e-3;
     public static final double DT_MAX = 1e-1;
+    /** Mamba-2's {@code A_init_range}: A_h uniform in [1, 16], stored as log A_h. */
+    public static final double MAMBA2_A_MIN = 1;
+    public static final double MAMBA2_A_MAX = 16;
     public static final double LRU_R_MIN = 0.9;
     public static final double LRU_R_MAX = 0.999;
     /** The standard deviation of a standard normal truncated to [-2, 2]. */
@@ -67,6 +73,9 @@ public final class ModelInitializer {
                 case S5:
                     s5(prefix);
                     break;
+                case MAMBA2:
+                    mamba2(prefix);
+                    break;
                 default:
                     throw new AssertionError(config.arch());
             }
@@ -101,6 +110,26 @@ public final class ModelInitializer {
         }
         put(p + "A_log", aLog, dInner, n);
         constant(p + "D", 1f, dInner);
+        uniform(p + "out_proj.weight", dInner, dModel, dInner);
+    }
+
+    private void mamba2(String p) {
+        int dModel = config.dModel();
+        int dInner = config.dInner();
+        int heads = config.nHeads();
+        int dConv = config.dConv();
+        int convDim = dInner + 2 * config.ngroups() * config.dState();
+        uniform(p + "in_proj.weight", dModel, dInner + convDim + heads, dModel);
+        uniform(p + "conv1d.weight", dConv, convDim, 1, dConv);
+        uniform(p + "conv1d.bias", dConv, convDim);
+        put(p + "dt_bias", fill(heads, () -> {
+            double dt = Math.max(1e-4, logUniform(DT_MIN, DT_MAX));
+            return (float) (dt + Math.log(-Math.expm1(-dt)));
+        }), heads);
+        put(p + "A_log", fill(heads, () -> (float) Math.log(MAMBA2_A_MIN
+                + (MAMBA2_A_MAX - MAMBA2_A_MIN) * random.nextDouble())), heads);
+        constant(p + "D", 1f, heads);
+        constant(p + "norm.weight", 1f, dInner);
         uniform(p + "out_proj.weight", dInner, dModel, dInner);
     }
 

@@ -4,6 +4,7 @@ import io.ssmstream.kernels.format.ModelFormatException;
 import io.ssmstream.kernels.format.SafetensorsFile;
 import io.ssmstream.kernels.format.Tensor;
 import io.ssmstream.kernels.mixer.LruMixer;
+import io.ssmstream.kernels.mixer.Mamba2Mixer;
 import io.ssmstream.kernels.mixer.MambaMixer;
 import io.ssmstream.kernels.mixer.Mixer;
 import io.ssmstream.kernels.mixer.S4dMixer;
@@ -72,6 +73,9 @@ public final class SsmModel {
                     break;
                 case S5:
                     mixers[i] = new S5Mixer(config, w, prefix);
+                    break;
+                case MAMBA2:
+                    mixers[i] = new Mamba2Mixer(config, w, prefix);
                     break;
                 default:
                     throw new AssertionError(config.arch());

@@ -99,6 +99,25 @@ public interface KernelOps {
      */
     void complexDiagonalUpdate(float[] x, int xOff, float[] lambda, float[] f, float[] w, int n);
 
+    /**
+     * Mamba-2's state space duality step for one event, all channels: the channels are in {@code groups}
+     * consecutive groups of {@code dInner / groups}, channel i's group g(i) sharing B and C:
+     * <pre>
+     *   s[n,i] = s[n,i] · decay[i] + deltaX[i] · B[g(i), n]
+     *   y[i]   = y[i] + Σ_n s[n,i] · C[g(i), n]
+     * </pre>
+     * The caller spreads each head's scalars over its channels: {@code decay = exp(Δ_h A_h)},
+     * {@code deltaX = Δ_h x}, and {@code y = D_h x} on entry.
+     *
+     * @param s      hidden state, (dState, dInner) row-major at {@code sOff}
+     * @param decay  per channel, (dInner)
+     * @param deltaX per channel, (dInner)
+     * @param bc     B (groups, dState) row-major at {@code bOff}, C likewise at {@code cOff}
+     * @param y      in: the skip term, out: the output, (dInner)
+     */
+    void ssdScan(float[] s, int sOff, float[] decay, float[] deltaX, float[] bc, int bOff, int cOff, float[] y,
+                 int dInner, int dState, int groups);
+
     /** {@code y[i] += a[i] · b[i]} for i in [0, n). */
     void addProduct(float[] y, float[] a, float[] b, int n);
 }

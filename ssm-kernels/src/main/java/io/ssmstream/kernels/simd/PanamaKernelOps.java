@@ -163,6 +163,33 @@ final class PanamaKernelOps implements KernelOps {
         ScalarKernelOps.selectiveScan(s, sOff, a, delta, u, bc, bOff, cOff, d, y, dInner, dState, i);
     }
 
+    /** Along the channels of each group, as {@link #selectiveScan}; Mamba-2's decay is one exp per head. */
+    @Override
+    public void ssdScan(float[] s, int sOff, float[] decay, float[] deltaX, float[] bc, int bOff, int cOff, float[] y,
+                        int dInner, int dState, int groups) {
+        int groupSize = dInner / groups;
+        for (int g = 0; g < groups; g++) {
+            int from = g * groupSize;
+            int to = from + groupSize;
+            int b = bOff + g * dState;
+            int c = cOff + g * dState;
+            int i = from;
+            for (; i + L <= to; i += L) {
+                FloatVector decayV = FloatVector.fromArray(F, decay, i);
+                FloatVector deltaXV = FloatVector.fromArray(F, deltaX, i);
+                FloatVector yV = FloatVector.fromArray(F, y, i);
+                for (int n = 0; n < dState; n++) {
+                    int k = sOff + n * dInner + i;
+                    FloatVector sV = FloatVector.fromArray(F, s, k).fma(decayV, deltaXV.mul(bc[b + n]));
+                    sV.intoArray(s, k);
+                    yV = sV.fma(FloatVector.broadcast(F, bc[c + n]), yV);
+                }
+                yV.intoArray(y, i);
+            }
+            ScalarKernelOps.ssdScanChannels(s, sOff, decay, deltaX, bc, b, c, y, dInner, dState, i, to);
+        }
+    }
+
     @Override
     public void mulSilu(float[] y, float[] z, int zOff, int n) {
         int i = 0;

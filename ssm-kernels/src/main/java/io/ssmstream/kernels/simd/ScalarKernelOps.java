@@ -115,6 +115,31 @@ public final class ScalarKernelOps implements KernelOps {
     }
 
     @Override
+    public void ssdScan(float[] s, int sOff, float[] decay, float[] deltaX, float[] bc, int bOff, int cOff, float[] y,
+                        int dInner, int dState, int groups) {
+        int groupSize = dInner / groups;
+        for (int g = 0; g < groups; g++) {
+            ssdScanChannels(s, sOff, decay, deltaX, bc, bOff + g * dState, cOff + g * dState, y, dInner, dState,
+                    g * groupSize, (g + 1) * groupSize);
+        }
+    }
+
+    /** {@link #ssdScan} for channels [from, to) of one group, whose B and C start at bOff and cOff. */
+    static void ssdScanChannels(float[] s, int sOff, float[] decay, float[] deltaX, float[] bc, int bOff, int cOff,
+                                float[] y, int dInner, int dState, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float yi = y[i];
+            for (int n = 0; n < dState; n++) {
+                int k = sOff + n * dInner + i;
+                float si = s[k] * decay[i] + deltaX[i] * bc[bOff + n];
+                s[k] = si;
+                yi += si * bc[cOff + n];
+            }
+            y[i] = yi;
+        }
+    }
+
+    @Override
     public void mulSilu(float[] y, float[] z, int zOff, int n) {
         for (int i = 0; i < n; i++) {
             y[i] *= Activations.silu(z[zOff + i]);

@@ -2,6 +2,7 @@ package io.ssmstream.kernels.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.kernels.format.Tensor;
@@ -35,6 +36,39 @@ class ModelInitializerTest {
         }
         assertArrayEquals(new int[] {32, 1, 4}, m.tensors().get("layers.0.mixer.conv1d.weight").shape());
         assertEquals(1, m.config().dtRank());
+    }
+
+    @Test
+    void mamba2DrawsOneAPerHeadInItsRangeAndShapesTheProjectionsForGroups() {
+        ModelConfig config = ModelConfig.builder(Arch.MAMBA2, 1).dModel(16).dState(8).headdim(8).ngroups(2).build();
+        SsmModel m = ModelInitializer.initialize(config, 1);
+        assertEquals(4, config.nHeads());
+        float[] aLog = data(m, "layers.0.mixer.A_log");
+        assertEquals(4, aLog.length);
+        for (float v : aLog) {
+            double a = Math.exp(v);
+            assertTrue(a >= ModelInitializer.MAMBA2_A_MIN && a <= ModelInitializer.MAMBA2_A_MAX, "A = " + a);
+        }
+        for (float bias : data(m, "layers.1.mixer.dt_bias")) {
+            double dt = softplus(bias);
+            assertTrue(dt >= ModelInitializer.DT_MIN * 0.999 && dt <= ModelInitializer.DT_MAX * 1.001, "Δ = " + dt);
+        }
+        int convDim = 32 + 2 * 2 * 8;
+        assertArrayEquals(new int[] {32 + convDim + 4, 16}, m.tensors().get("layers.0.mixer.in_proj.weight").shape());
+        assertArrayEquals(new int[] {convDim, 1, 4}, m.tensors().get("layers.0.mixer.conv1d.weight").shape());
+        assertArrayEquals(new float[] {1, 1, 1, 1}, data(m, "layers.0.mixer.D"));
+        assertArrayEquals(new int[] {32}, m.tensors().get("layers.0.mixer.norm.weight").shape());
+    }
+
+    @Test
+    void mamba2SizesThatDoNotDivideAreRefusedNamingThem() {
+        IllegalArgumentException heads = assertThrows(IllegalArgumentException.class,
+                () -> ModelConfig.builder(Arch.MAMBA2, 1).dModel(17).headdim(8).build());
+        assertEquals("mamba2 needs d_inner = expand * d_model (34) to be a multiple of headdim (8)", heads.getMessage());
+        IllegalArgumentException groups = assertThrows(IllegalArgumentException.class,
+                () -> ModelConfig.builder(Arch.MAMBA2, 1).dModel(12).headdim(8).ngroups(2).build());
+        assertEquals("mamba2 needs its 3 heads (d_inner / headdim) to be a multiple of ngroups (2)",
+                groups.getMessage());
     }
 
     @Test

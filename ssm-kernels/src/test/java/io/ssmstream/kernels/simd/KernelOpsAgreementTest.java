@@ -160,6 +160,34 @@ class KernelOpsAgreementTest {
         }
     }
 
+    /** Channels per group 1, 7, 17, 1021 in one and in three groups; B and C after an offset, as in the mixer. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 1021})
+    void ssdScanAgreesOverManySteps(int groupSize) {
+        Random r = new Random(groupSize);
+        for (int groups : new int[] {1, 3}) {
+            for (int dState : new int[] {1, 7, 16}) {
+                int dInner = groups * groupSize;
+                float[] ss = new float[dState * dInner + 3];
+                float[] sv = ss.clone();
+                for (int step = 0; step < 20; step++) {
+                    float[] decay = new float[dInner];
+                    for (int i = 0; i < dInner; i++) {
+                        decay[i] = (float) Math.exp(-(0.001 + 3 * r.nextDouble()));
+                    }
+                    float[] deltaX = random(r, dInner, 0.3f);
+                    float[] bc = random(r, 5 + 2 * groups * dState, 1f);
+                    float[] ys = random(r, dInner, 1f);
+                    float[] yv = ys.clone();
+                    SCALAR.ssdScan(ss, 3, decay, deltaX, bc, 5, 5 + groups * dState, ys, dInner, dState, groups);
+                    VECTOR.ssdScan(sv, 3, decay, deltaX, bc, 5, 5 + groups * dState, yv, dInner, dState, groups);
+                    assertClose(ys, yv, "ssdScan y, step " + step);
+                }
+                assertClose(ss, sv, "ssdScan state");
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 17, 1021})
     void s4dDiscretizationAndScanAgree(int channels) {

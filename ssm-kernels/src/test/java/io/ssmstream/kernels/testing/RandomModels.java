@@ -23,8 +23,18 @@ public final class RandomModels {
             mean[k] = 10 + 90 * random.nextFloat();
             std[k] = 0.5f + 20 * random.nextFloat();
         }
-        ModelConfig config = ModelConfig.builder(arch, dInput).dModel(dModel).nLayers(nLayers).dState(dState)
-                .timeAware(timeAware).dtUnitMs(60_000).inputMean(mean).inputStd(std).build();
+        ModelConfig.Builder builder = ModelConfig.builder(arch, dInput).dModel(dModel).nLayers(nLayers).dState(dState)
+                .timeAware(timeAware).dtUnitMs(60_000).inputMean(mean).inputStd(std);
+        if (arch == Arch.MAMBA2) {
+            // heads of the largest width up to 8 that divides d_inner, in two groups where the heads allow
+            int dInner = 2 * dModel;
+            int headdim = 8;
+            while (dInner % headdim != 0) {
+                headdim--;
+            }
+            builder.headdim(headdim).ngroups((dInner / headdim) % 2 == 0 ? 2 : 1);
+        }
+        ModelConfig config = builder.build();
         SsmModel base = ModelInitializer.initialize(config, seed);
         Map<String, Tensor> noisy = new LinkedHashMap<>();
         for (Tensor t : base.tensors().values()) {

@@ -27,6 +27,10 @@ public final class ReferenceForward {
                 case S4D:
                     state[i] = new double[][] {new double[c.dModel() * c.dState() / 2], new double[c.dModel() * c.dState() / 2]};
                     break;
+                case MAMBA2:
+                    int convDim = c.dInner() + 2 * c.ngroups() * c.dState();
+                    state[i] = new double[][] {new double[convDim * c.dConv()], new double[c.dInner() * c.dState()]};
+                    break;
                 default:
                     state[i] = new double[][] {new double[c.dState()], new double[c.dState()]};
             }
@@ -104,6 +108,9 @@ public final class ReferenceForward {
                 case S5:
                     out = s5(p, x, state[i], tau);
                     break;
+                case MAMBA2:
+                    out = mamba2(p, x, state[i], tau);
+                    break;
                 default:
                     out = lru(p, x, state[i], tau);
             }
@@ -159,6 +166,67 @@ public final class ReferenceForward {
             }
             double z = xz[di + i];
             y[i] = (acc + dd[i] * x[i]) * z * sigmoid(z);
+        }
+        return linear(w(p + "out_proj.weight"), null, y, c.dModel());
+    }
+
+    /** Mamba2.step with the PyTorch layouts: conv state (conv_dim, d_conv), ssm state (H, P, N). */
+    private double[] mamba2(String p, double[] hIn, double[][] st, double tau) {
+        int di = c.dInner();
+        int n = c.dState();
+        int dc = c.dConv();
+        int heads = c.nHeads();
+        int hp = c.headdim();
+        int g = c.ngroups();
+        int convDim = di + 2 * g * n;
+        double[] conv = st[0];
+        double[] s = st[1];
+        double[] zxbcdt = linear(w(p + "in_proj.weight"), null, hIn, di + convDim + heads);
+        double[] cw = w(p + "conv1d.weight");
+        double[] cb = w(p + "conv1d.bias");
+        double[] xbc = new double[convDim];
+        for (int i = 0; i < convDim; i++) {
+            for (int k = 0; k < dc - 1; k++) {
+                conv[i * dc + k] = conv[i * dc + k + 1];
+            }
+            conv[i * dc + dc - 1] = zxbcdt[di + i];
+            double acc = cb[i];
+            for (int k = 0; k < dc; k++) {
+                acc += conv[i * dc + k] * cw[i * dc + k];
+            }
+            xbc[i] = acc * sigmoid(acc);
+        }
+        double[] dtBias = w(p + "dt_bias");
+        double[] aLog = w(p + "A_log");
+        double[] dd = w(p + "D");
+        double[] y = new double[di];
+        for (int h = 0; h < heads; h++) {
+            double dt = softplus(zxbcdt[di + convDim + h] + dtBias[h]) * (c.timeAware() ? tau : 1);
+            double dA = Math.exp(dt * -Math.exp(aLog[h]));
+            int group = h / (heads / g);
+            for (int q = 0; q < hp; q++) {
+                double x = xbc[h * hp + q];
+                double acc = 0;
+                for (int k = 0; k < n; k++) {
+                    int idx = (h * hp + q) * n + k;
+                    s[idx] = s[idx] * dA + dt * xbc[di + group * n + k] * x;
+                    acc += s[idx] * xbc[di + g * n + group * n + k];
+                }
+                double z = zxbcdt[h * hp + q];
+                y[h * hp + q] = (acc + dd[h] * x) * z * sigmoid(z);
+            }
+        }
+        double[] normW = w(p + "norm.weight");
+        int gs = di / g;
+        for (int grp = 0; grp < g; grp++) {
+            double ms = 0;
+            for (int i = grp * gs; i < (grp + 1) * gs; i++) {
+                ms += y[i] * y[i];
+            }
+            double scale = 1 / Math.sqrt(ms / gs + 1e-5);
+            for (int i = grp * gs; i < (grp + 1) * gs; i++) {
+                y[i] *= scale * normW[i];
+            }
         }
         return linear(w(p + "out_proj.weight"), null, y, c.dModel());
     }
