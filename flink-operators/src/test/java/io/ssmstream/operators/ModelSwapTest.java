@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Model updates through the forecaster in Flink's keyed-broadcast operator harness. */
@@ -109,6 +110,21 @@ class ModelSwapTest {
 
             feed(h, "a", 21, 25);
             assertArrayEquals(replay(V2, 20 - WINDOW, 25), last(h).forecast, "and it goes on with v2");
+        }
+    }
+
+    /** The same swap from the Mamba model to a model of every arch: the state is rebuilt in the new layout. */
+    @ParameterizedTest
+    @EnumSource(Arch.class)
+    void aSwapToAModelOfAnyArchRebuildsTheStateFromTheWindow(Arch arch) throws Exception {
+        SsmModel next = RandomModels.create(arch, 1, 8, 2, arch == Arch.S4D ? 4 : 5, true, 7);
+        try (var h = harness(null)) {
+            feed(h, "a", 0, 12);
+            h.processBroadcastElement(ModelFiles.publish(next, dir, arch.configName()), 0);
+            feed(h, "a", 12, 16);
+            ForecastRecord after = last(h);
+            assertEquals(arch.configName(), after.modelVersion);
+            assertArrayEquals(replay(next, 12 - WINDOW, 16), after.forecast, arch + ": window + events since");
         }
     }
 
