@@ -90,8 +90,8 @@ class ClusterFailoverITCase {
                     + " before these tests; alone: mvn -B -ntp -DskipTests package -pl ssm-app -am)");
         }
         kafka = EmbeddedKafka.start();
-        Files.deleteIfExists(workRoot().resolve("report.txt"));
-        modelFile = workRoot().resolve("model.safetensors");
+        Files.deleteIfExists(WorkDirs.root().resolve("report.txt"));
+        modelFile = WorkDirs.root().resolve("model.safetensors");
         Files.createDirectories(modelFile.getParent());
         MODEL.toFile().write(modelFile);
     }
@@ -105,8 +105,8 @@ class ClusterFailoverITCase {
 
     @BeforeEach
     void startCluster(TestInfo test) throws IOException {
-        testDir = workRoot().resolve(test.getTestMethod().orElseThrow().getName());
-        deleteRecursively(testDir);
+        testDir = WorkDirs.root().resolve(test.getTestMethod().orElseThrow().getName());
+        WorkDirs.deleteRecursively(testDir);
         cluster = FlinkProcessCluster.start(testDir.resolve("flink"), 2, 2, Map.of(
                 "restart-strategy.type", "fixed-delay",
                 "restart-strategy.fixed-delay.attempts", "20",
@@ -252,8 +252,8 @@ class ClusterFailoverITCase {
     private static void report(String name, String line) throws IOException {
         String text = name + ": " + line;
         System.out.println(text);
-        Files.writeString(workRoot().resolve("report.txt"), text + System.lineSeparator(), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(WorkDirs.root().resolve("report.txt"), text + System.lineSeparator(),
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static void sendLive(List<ProducerRecord<byte[], byte[]>> live, AtomicInteger batchesSent) {
@@ -361,20 +361,5 @@ class ClusterFailoverITCase {
 
     private static Path repositoryRoot() {
         return Path.of("..").toAbsolutePath().normalize();
-    }
-
-    private static Path workRoot() {
-        return Path.of(FlinkProcessCluster.requiredProperty("ssmstream.cluster.workDir")).toAbsolutePath();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

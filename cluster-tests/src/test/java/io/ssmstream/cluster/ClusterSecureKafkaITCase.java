@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,9 +53,8 @@ class ClusterSecureKafkaITCase {
             throw new IllegalStateException(jobJar + " is missing: build it first (mvn -B -ntp -DskipTests package"
                     + " -pl ssm-app -am)");
         }
-        workDir = Path.of(FlinkProcessCluster.requiredProperty("ssmstream.cluster.workDir")).toAbsolutePath()
-                .resolve("secure-kafka");
-        deleteRecursively(workDir);
+        workDir = WorkDirs.root().resolve("secure-kafka");
+        WorkDirs.deleteRecursively(workDir);
         kafka = EmbeddedKafka.builder().saslUser(USER, PASSWORD).tls(SelfSignedTls.create(workDir.resolve("tls")))
                 .start();
         modelFile = workDir.resolve("model.safetensors");
@@ -142,17 +140,6 @@ class ClusterSecureKafkaITCase {
     private static List<Path> logFiles() throws IOException {
         try (Stream<Path> files = Files.walk(workDir.resolve("flink").resolve("log"))) {
             return new ArrayList<>(files.filter(Files::isRegularFile).toList());
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -177,17 +177,7 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray xz = x.matMul(p(pre + "in_proj.weight").transpose());        // (B, L, 2E)
         NDArray xi = xz.get(new NDIndex("..., :{}", e));
         NDArray z = xz.get(new NDIndex("..., {}:", e));
-        NDArray convW = p(pre + "conv1d.weight").reshape(e, k);              // (E, K)
-        NDArray padded = k > 1
-                ? xi.getManager().zeros(new Shape(b, k - 1, e), xi.getDataType(), xi.getDevice()).concat(xi, 1)
-                : xi;
-        NDArray acc = null;
-        for (int j = 0; j < k; j++) {
-            // tap j multiplies the input j - (K-1) steps back (window oldest first)
-            NDArray term = padded.get(new NDIndex(":, {}:{}", j, j + len)).mul(convW.get(new NDIndex(":, {}", j)));
-            acc = acc == null ? term : acc.add(term);
-        }
-        NDArray uc = silu(acc.add(p(pre + "conv1d.bias")));                  // (B, L, E)
+        NDArray uc = causalConvSilu(pre, xi, k);                              // (B, L, E)
         NDArray dbc = uc.matMul(p(pre + "x_proj.weight").transpose());       // (B, L, R + 2N)
         NDArray delta = Activation.softPlus(dbc.get(new NDIndex("..., :{}", r))
                 .matMul(p(pre + "dt_proj.weight").transpose()).add(p(pre + "dt_proj.bias")));
@@ -223,17 +213,7 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray z = zxbcdt.get(new NDIndex("..., :{}", e));
         NDArray xbc = zxbcdt.get(new NDIndex("..., {}:{}", e, e + convDim));
         NDArray dtRaw = zxbcdt.get(new NDIndex("..., {}:", e + convDim));    // (B, L, H)
-        NDArray convW = p(pre + "conv1d.weight").reshape(convDim, k);       // (conv_dim, K)
-        NDArray padded = k > 1
-                ? xbc.getManager().zeros(new Shape(b, k - 1, convDim), xbc.getDataType(), xbc.getDevice())
-                        .concat(xbc, 1)
-                : xbc;
-        NDArray acc = null;
-        for (int j = 0; j < k; j++) {
-            NDArray term = padded.get(new NDIndex(":, {}:{}", j, j + len)).mul(convW.get(new NDIndex(":, {}", j)));
-            acc = acc == null ? term : acc.add(term);
-        }
-        NDArray uc = silu(acc.add(p(pre + "conv1d.bias")));                  // (B, L, conv_dim)
+        NDArray uc = causalConvSilu(pre, xbc, k);                             // (B, L, conv_dim)
         NDArray xs = uc.get(new NDIndex("..., :{}", e)).reshape(b, len, heads, hp);
         NDArray bm = perHead(uc.get(new NDIndex("..., {}:{}", e, e + g * n)).reshape(b, len, g, n), heads);
         NDArray cm = perHead(uc.get(new NDIndex("..., {}:", e + g * n)).reshape(b, len, g, n), heads);
@@ -250,6 +230,28 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray ms = y.square().mean(new int[] {-1}, true);
         y = y.div(ms.add(RMS_EPS).sqrt()).reshape(b, len, e).mul(p(pre + "norm.weight"));
         return y.matMul(p(pre + "out_proj.weight").transpose());
+    }
+
+    /**
+     * Mamba's and Mamba-2's depthwise causal convolution over the window of the last K inputs of each channel,
+     * then SiLU: {@code x (B, L, C)} with {@code conv1d.weight (C, 1, K)} and {@code conv1d.bias (C)}.
+     */
+    private NDArray causalConvSilu(String pre, NDArray x, int k) {
+        Shape s = x.getShape();
+        long channels = s.get(2);
+        long len = s.get(1);
+        NDArray convW = p(pre + "conv1d.weight").reshape(channels, k);       // (C, K)
+        NDArray padded = k > 1
+                ? x.getManager().zeros(new Shape(s.get(0), k - 1, channels), x.getDataType(), x.getDevice())
+                        .concat(x, 1)
+                : x;
+        NDArray acc = null;
+        for (int j = 0; j < k; j++) {
+            // tap j multiplies the input j - (K-1) steps back (window oldest first)
+            NDArray term = padded.get(new NDIndex(":, {}:{}", j, j + len)).mul(convW.get(new NDIndex(":, {}", j)));
+            acc = acc == null ? term : acc.add(term);
+        }
+        return silu(acc.add(p(pre + "conv1d.bias")));
     }
 
     /** (B, L, G, N) per group to (B, L, H, N) per head: head h takes group h / (H / G). */
