@@ -19,7 +19,7 @@ public enum Arch {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The config names for messages: {@code mamba, s4d, lru or s5}. */
+    /** The config names for messages: {@code mamba, s4d, lru, s5 or mamba2}. */
     public static String choices() {
         Arch[] all = values();
         StringBuilder s = new StringBuilder();

@@ -10,7 +10,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Byte-array entry points shared by the state codecs: in-memory I/O cannot fail, truncation is a format error. */
+/**
+ * Byte-array entry points shared by the state codecs: in-memory I/O cannot fail, so every read error is a format
+ * error.
+ */
 final class CodecBytes {
     interface Writer<T> {
         void write(T value, DataOutput out) throws IOException;
@@ -40,7 +43,8 @@ final class CodecBytes {
         } catch (EOFException e) {
             throw new StreamStateCodec.StateFormatException("truncated " + what + ": " + bytes.length + " bytes");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // reading a byte array fails only on what the bytes say (e.g. malformed UTF-8)
+            throw new StreamStateCodec.StateFormatException("corrupt " + what + ": " + e.getMessage());
         }
     }
 }

@@ -6,6 +6,7 @@ import io.ssmstream.kernels.stream.InputWindow;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.UTFDataFormatException;
 
 /**
  * Versioned byte format of a {@link ForecasterState}; Flink's state serializer delegates here. Writes the
@@ -96,11 +97,20 @@ public final class ForecasterStateCodec {
         String modelVersion = null;
         InputWindow window = InputWindow.NONE;
         if (version == 2) {
-            modelVersion = in.readBoolean() ? in.readUTF() : null;
+            modelVersion = in.readBoolean() ? readModelVersion(in) : null;
             window = readWindow(in, mean.length, buffer);
         }
         StreamState ssm = StreamStateCodec.read(in, buffer);
         return new ForecasterState(ssm, last, mean, std, scorer, modelVersion, window);
+    }
+
+    private static String readModelVersion(DataInput in) throws IOException {
+        try {
+            return in.readUTF();
+        } catch (UTFDataFormatException e) {
+            throw new StreamStateCodec.StateFormatException("corrupt forecaster state: the model version is not"
+                    + " modified UTF-8 (" + e.getMessage() + ")");
+        }
     }
 
     private static void putWindow(CodecBuffer buffer, InputWindow window) {

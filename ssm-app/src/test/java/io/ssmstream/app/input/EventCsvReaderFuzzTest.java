@@ -1,0 +1,118 @@
+package io.ssmstream.app.input;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ssmstream.kernels.testing.Mutations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The CSV reader of {@code replay} and {@code produce} over corrupted copies of real series (the shipped example,
+ * a NAB series and ETTh1's first rows when {@code ../shared/data} is there, and the awkward shapes of real files:
+ * a BOM, CRLF line ends, quoted fields, a trailing separator, mixed ISO and epoch timestamps): reading either
+ * gives rows of finite values or an {@link InputException} naming the file (and the line, for a bad row), after
+ * which a row-level error lets the reader go on; nothing else is thrown.
+ */
+class EventCsvReaderFuzzTest {
+    private static final Path DATA = Path.of("../../shared/data");
+
+    @Provide
+    Arbitrary<byte[]> corruptSeries() {
+        List<byte[]> seeds = new ArrayList<>();
+        seeds.add(head(Path.of("../examples/machine-temperature.csv"), 120));
+        Path nab = DATA.resolve("nab-dev/data/realKnownCause/nyc_taxi.csv");
+        if (Files.isRegularFile(nab)) {
+            seeds.add(head(nab, 120));
+        }
+        seeds.add(("\uFEFFtimestamp,value\r\n2024-01-01 00:00:00,1.5\r\n\"2024-01-01 00:05:00\",\"2.5\"\r\n"
+                + "1704067800000,3.5,\r\n2024-01-01T00:15:00Z,4.5\r\n").getBytes(StandardCharsets.UTF_8));
+        return Mutations.of(seeds);
+    }
+
+    @Provide
+    Arbitrary<byte[]> corruptMultiColumnSeries() {
+        Path ett = DATA.resolve("ett/ETTh1.csv");
+        List<byte[]> seeds = new ArrayList<>();
+        seeds.add(("date,a,b\n2016-07-01 00:00:00,1,2\n2016-07-01 01:00:00,3.4028235E38,-1e-45\n"
+                + "2016-07-01 02:00:00,0,0\n").getBytes(StandardCharsets.UTF_8));
+        if (Files.isRegularFile(ett)) {
+            seeds.add(head(ett, 60));
+        }
+        return Mutations.of(seeds);
+    }
+
+    @Property(seed = "20261207", tries = 500)
+    void aCorruptSeriesIsReadOrRefusedNamingTheFileAndLine(@ForAll("corruptSeries") byte[] bytes) {
+        readAll(bytes, 1);
+    }
+
+    @Property(seed = "20261207", tries = 500)
+    void aCorruptMultiColumnSeriesIsReadOrRefusedNamingTheFileAndLine(
+            @ForAll("corruptMultiColumnSeries") byte[] bytes) {
+        readAll(bytes, 2);
+    }
+
+    private static void readAll(byte[] bytes, int columns) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("fuzz-", ".csv");
+            Files.write(file, bytes);
+            try (EventCsvReader reader = EventCsvReader.open(file, columns)) {
+                while (true) {
+                    EventRow row;
+                    try {
+                        row = reader.next();
+                    } catch (InputException e) {
+                        assertNamesTheFile(e, file);
+                        if (e.rowLevel()) {
+                            assertTrue(e.line() > 0, "a bad row names its line: " + e.getMessage());
+                            continue;
+                        }
+                        return;
+                    }
+                    if (row == null) {
+                        return;
+                    }
+                    assertEquals(columns, row.values().length);
+                    for (float v : row.values()) {
+                        assertTrue(Float.isFinite(v), "a row with a non-finite value was accepted: " + v);
+                    }
+                }
+            } catch (InputException e) {
+                assertNamesTheFile(e, file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temp file left behind does not change the outcome
+                }
+            }
+        }
+    }
+
+    private static void assertNamesTheFile(InputException e, Path file) {
+        assertTrue(e.getMessage().startsWith(file.toString()), "the message names the file: " + e.getMessage());
+    }
+
+    private static byte[] head(Path file, int lines) {
+        try (var all = Files.lines(file)) {
+            return (String.join("\n", all.limit(lines).toList()) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
