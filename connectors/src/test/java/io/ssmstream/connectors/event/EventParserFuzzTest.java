@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ssmstream.kernels.testing.Fuzz;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * The input topic's parser over arbitrary bytes, over JSON-like token soup and over valid events with one field
@@ -23,49 +20,48 @@ import net.jqwik.api.Provide;
 class EventParserFuzzTest {
     private static final int D_INPUT = 2;
     private static final byte[] KEY = "pump-1".getBytes(StandardCharsets.UTF_8);
+    private static final String[] TOKENS = {"{", "}", "[", "]", ",", ":", "\"stream\"", "\"ts\"", "\"value\"",
+        "\"values\"", "\"pump-7\"", "\"\"", "1700000000000", "-1", "0", "1e309", "-1e309", "NaN", "null", "true",
+        "0.5", "3.4028235e38", "1e-45", "\"2024-01-01T00:00:00Z\"", "\"2024-13-45 25:61:61\"", "9223372036854775807",
+        "99999999999999999999", " ", "\\u0000", "\"\\ud800\"", "\uFEFF", "\u00e9"};
+    private static final String[] STREAMS = {"\"pump-7\"", "\"\"", "7", "null", "[\"a\"]", "{}"};
+    private static final String[] TIMES = {"1700000000000", "\"2024-01-01T00:00:00Z\"", "\"2024-01-01 00:00:00\"",
+        "-62135596800001", "1e30", "\"yesterday\"", "null", "true", "1.5", "\"\""};
+    private static final String[] VALUES = {"[1.5, 2]", "[1]", "[1, 2, 3]", "[]", "[\"1\", 2]", "[null, 2]",
+        "[1e39, 2]", "[-1e39, 2]", "1.5", "{\"a\":1}", "[[1], 2]", "[1.0e-46, 2]"};
+    private static final String[] TAILS = {"", ",\"extra\":1", ",\"ts\":2", "}", " x", ","};
+
     private final EventParser parser = new EventParser(D_INPUT);
 
-    @Provide
-    Arbitrary<byte[]> anyBytes() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
+    @Test
+    void arbitraryBytesGiveOneEventOrDeadLetter() {
+        Fuzz.check(20261207, Fuzz.DEFAULT_TRIES, r -> {
+            byte[] b = new byte[r.nextInt(200)];
+            r.nextBytes(b);
+            return b;
+        }, this::check);
     }
 
-    @Provide
-    Arbitrary<byte[]> jsonTokenSoup() {
-        Arbitrary<String> token = Arbitraries.of("{", "}", "[", "]", ",", ":", "\"stream\"", "\"ts\"", "\"value\"",
-                "\"values\"", "\"pump-7\"", "\"\"", "1700000000000", "-1", "0", "1e309", "-1e309", "NaN", "null",
-                "true", "0.5", "3.4028235e38", "1e-45", "\"2024-01-01T00:00:00Z\"", "\"2024-13-45 25:61:61\"",
-                "9223372036854775807", "99999999999999999999", " ", "\\u0000", "\"\\ud800\"", "\uFEFF", "\u00e9");
-        return token.list().ofMaxSize(24).map(t -> String.join("", t).getBytes(StandardCharsets.UTF_8));
+    @Test
+    void jsonTokenSoupGivesOneEventOrDeadLetter() {
+        Fuzz.check(20261208, Fuzz.DEFAULT_TRIES, r -> {
+            StringBuilder s = new StringBuilder();
+            for (int i = r.nextInt(25); i > 0; i--) {
+                s.append(pick(TOKENS, r));
+            }
+            return s.toString().getBytes(StandardCharsets.UTF_8);
+        }, this::check);
     }
 
-    @Provide
-    Arbitrary<byte[]> validEventsWithOneFieldBroken() {
-        Arbitrary<String> stream = Arbitraries.of("\"pump-7\"", "\"\"", "7", "null", "[\"a\"]", "{}");
-        Arbitrary<String> ts = Arbitraries.of("1700000000000", "\"2024-01-01T00:00:00Z\"", "\"2024-01-01 00:00:00\"",
-                "-62135596800001", "1e30", "\"yesterday\"", "null", "true", "1.5", "\"\"");
-        Arbitrary<String> values = Arbitraries.of("[1.5, 2]", "[1]", "[1, 2, 3]", "[]", "[\"1\", 2]", "[null, 2]",
-                "[1e39, 2]", "[-1e39, 2]", "1.5", "{\"a\":1}", "[[1], 2]", "[1.0e-46, 2]");
-        Arbitrary<String> tail = Arbitraries.of("", ",\"extra\":1", ",\"ts\":2", "}", " x", ",");
-        return Combinators.combine(stream, ts, values, tail)
-                .as((s, t, v, x) -> ("{\"stream\":" + s + ",\"ts\":" + t + ",\"values\":" + v + x + "}")
-                        .getBytes(StandardCharsets.UTF_8));
+    @Test
+    void aBrokenFieldIsADeadLetterWithItsReasonAndAWholeEventIsAnEvent() {
+        Fuzz.check(20261209, Fuzz.DEFAULT_TRIES, r -> ("{\"stream\":" + pick(STREAMS, r) + ",\"ts\":" + pick(TIMES, r)
+                + ",\"values\":" + pick(VALUES, r) + pick(TAILS, r) + "}").getBytes(StandardCharsets.UTF_8),
+                this::check);
     }
 
-    @Property(seed = "20261207")
-    void arbitraryBytesGiveOneEventOrDeadLetter(@ForAll("anyBytes") byte[] value) {
-        check(value);
-    }
-
-    @Property(seed = "20261207")
-    void jsonTokenSoupGivesOneEventOrDeadLetter(@ForAll("jsonTokenSoup") byte[] value) {
-        check(value);
-    }
-
-    @Property(seed = "20261207")
-    void aBrokenFieldIsADeadLetterWithItsReasonAndAWholeEventIsAnEvent(
-            @ForAll("validEventsWithOneFieldBroken") byte[] value) {
-        check(value);
+    private static String pick(String[] options, Random r) {
+        return options[r.nextInt(options.length)];
     }
 
     private void check(byte[] value) {

@@ -3,6 +3,7 @@ package io.ssmstream.app.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ssmstream.kernels.testing.Fuzz;
 import io.ssmstream.kernels.testing.Mutations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * The CSV reader of {@code replay} and {@code produce} over corrupted copies of real series (the shipped example,
@@ -26,8 +24,10 @@ import net.jqwik.api.Provide;
 class EventCsvReaderFuzzTest {
     private static final Path DATA = Path.of("../../shared/data");
 
-    @Provide
-    Arbitrary<byte[]> corruptSeries() {
+    private static final int TRIES = 500; // each try writes a file
+
+    @Test
+    void aCorruptSeriesIsReadOrRefusedNamingTheFileAndLine() {
         List<byte[]> seeds = new ArrayList<>();
         seeds.add(head(Path.of("../examples/machine-temperature.csv"), 120));
         Path nab = DATA.resolve("nab-dev/data/realKnownCause/nyc_taxi.csv");
@@ -36,11 +36,11 @@ class EventCsvReaderFuzzTest {
         }
         seeds.add(("\uFEFFtimestamp,value\r\n2024-01-01 00:00:00,1.5\r\n\"2024-01-01 00:05:00\",\"2.5\"\r\n"
                 + "1704067800000,3.5,\r\n2024-01-01T00:15:00Z,4.5\r\n").getBytes(StandardCharsets.UTF_8));
-        return Mutations.of(seeds);
+        Fuzz.check(20261207, TRIES, r -> Mutations.of(seeds, r), bytes -> readAll(bytes, 1));
     }
 
-    @Provide
-    Arbitrary<byte[]> corruptMultiColumnSeries() {
+    @Test
+    void aCorruptMultiColumnSeriesIsReadOrRefusedNamingTheFileAndLine() {
         Path ett = DATA.resolve("ett/ETTh1.csv");
         List<byte[]> seeds = new ArrayList<>();
         seeds.add(("date,a,b\n2016-07-01 00:00:00,1,2\n2016-07-01 01:00:00,3.4028235E38,-1e-45\n"
@@ -48,18 +48,7 @@ class EventCsvReaderFuzzTest {
         if (Files.isRegularFile(ett)) {
             seeds.add(head(ett, 60));
         }
-        return Mutations.of(seeds);
-    }
-
-    @Property(seed = "20261207", tries = 500)
-    void aCorruptSeriesIsReadOrRefusedNamingTheFileAndLine(@ForAll("corruptSeries") byte[] bytes) {
-        readAll(bytes, 1);
-    }
-
-    @Property(seed = "20261207", tries = 500)
-    void aCorruptMultiColumnSeriesIsReadOrRefusedNamingTheFileAndLine(
-            @ForAll("corruptMultiColumnSeries") byte[] bytes) {
-        readAll(bytes, 2);
+        Fuzz.check(20261208, TRIES, r -> Mutations.of(seeds, r), bytes -> readAll(bytes, 2));
     }
 
     private static void readAll(byte[] bytes, int columns) {

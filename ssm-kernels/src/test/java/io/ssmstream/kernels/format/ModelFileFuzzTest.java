@@ -3,6 +3,7 @@ package io.ssmstream.kernels.format;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.testing.Fuzz;
 import io.ssmstream.kernels.testing.Mutations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * Corrupted model files (the golden fixtures of every arch and dtype, mutated): loading one either gives a model
@@ -24,17 +22,16 @@ import net.jqwik.api.Provide;
 class ModelFileFuzzTest {
     private static final String SOURCE = "fuzzed.safetensors";
 
-    @Provide
-    Arbitrary<byte[]> corruptModels() {
+    @Test
+    void aCorruptModelFileIsAModelFormatErrorNamingTheFileOrAValidModel() {
         List<byte[]> seeds = new ArrayList<>();
         for (String name : List.of("mamba-F32", "mamba-F64", "s4d-F16", "lru-BF16", "s5-F32", "mamba2-F16")) {
             seeds.add(fixture(name + ".safetensors"));
         }
-        return Mutations.of(seeds);
+        Fuzz.check(20261207, Fuzz.DEFAULT_TRIES, r -> Mutations.of(seeds, r), ModelFileFuzzTest::loadOrRefuse);
     }
 
-    @Property(seed = "20261207")
-    void aCorruptModelFileIsAModelFormatErrorNamingTheFileOrAValidModel(@ForAll("corruptModels") byte[] bytes) {
+    private static void loadOrRefuse(byte[] bytes) {
         SsmModel model;
         try {
             model = SsmModel.fromFile(SafetensorsFile.read(bytes, SOURCE), SOURCE);

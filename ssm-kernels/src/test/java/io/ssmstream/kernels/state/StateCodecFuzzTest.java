@@ -1,5 +1,6 @@
 package io.ssmstream.kernels.state;
 
+import io.ssmstream.kernels.testing.Fuzz;
 import io.ssmstream.kernels.testing.Mutations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
 
 /**
  * Corrupted saved states (the fixtures of every codec version and arch, mutated): decoding either gives a state
@@ -20,51 +19,35 @@ import net.jqwik.api.Provide;
  */
 class StateCodecFuzzTest {
 
-    @Provide
-    Arbitrary<byte[]> corruptStreamStates() {
+    @Test
+    void aCorruptStreamStateIsAStateFormatErrorOrAState() {
         List<byte[]> seeds = new ArrayList<>();
         seeds.add(fixture("state-v1.bin"));
         for (String arch : List.of("mamba", "s4d", "lru", "s5", "mamba2")) {
             seeds.add(fixture("reference/" + arch + "-F32.state-v1.bin"));
         }
-        return Mutations.of(seeds);
+        decodeOrRefuse(seeds, StreamStateCodec::fromBytes);
     }
 
-    @Provide
-    Arbitrary<byte[]> corruptForecasterStates() {
-        return Mutations.of(List.of(fixture("forecaster-state-v1.bin"), fixture("forecaster-state-v2.bin")));
+    @Test
+    void aCorruptForecasterStateIsAStateFormatErrorOrAState() {
+        decodeOrRefuse(List.of(fixture("forecaster-state-v1.bin"), fixture("forecaster-state-v2.bin")),
+                ForecasterStateCodec::fromBytes);
     }
 
-    @Provide
-    Arbitrary<byte[]> corruptAudioStates() {
-        return Mutations.of(List.of(fixture("audio-frontend-state-v1.bin")));
+    @Test
+    void aCorruptAudioFrontEndStateIsAStateFormatErrorOrAState() {
+        decodeOrRefuse(List.of(fixture("audio-frontend-state-v1.bin")), AudioFrontEndStateCodec::fromBytes);
     }
 
-    @Property(seed = "20261207")
-    void aCorruptStreamStateIsAStateFormatErrorOrAState(@ForAll("corruptStreamStates") byte[] bytes) {
-        try {
-            StreamStateCodec.fromBytes(bytes);
-        } catch (StreamStateCodec.StateFormatException expected) {
-            // the one allowed failure
-        }
-    }
-
-    @Property(seed = "20261207")
-    void aCorruptForecasterStateIsAStateFormatErrorOrAState(@ForAll("corruptForecasterStates") byte[] bytes) {
-        try {
-            ForecasterStateCodec.fromBytes(bytes);
-        } catch (StreamStateCodec.StateFormatException expected) {
-            // the one allowed failure
-        }
-    }
-
-    @Property(seed = "20261207")
-    void aCorruptAudioFrontEndStateIsAStateFormatErrorOrAState(@ForAll("corruptAudioStates") byte[] bytes) {
-        try {
-            AudioFrontEndStateCodec.fromBytes(bytes);
-        } catch (StreamStateCodec.StateFormatException expected) {
-            // the one allowed failure
-        }
+    private static void decodeOrRefuse(List<byte[]> seeds, Function<byte[], ?> decoder) {
+        Fuzz.check(20261207, Fuzz.DEFAULT_TRIES, r -> Mutations.of(seeds, r), bytes -> {
+            try {
+                decoder.apply(bytes);
+            } catch (StreamStateCodec.StateFormatException expected) {
+                // the one allowed failure
+            }
+        });
     }
 
     private static byte[] fixture(String name) {

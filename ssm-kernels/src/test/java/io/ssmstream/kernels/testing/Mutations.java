@@ -3,11 +3,9 @@ package io.ssmstream.kernels.testing;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 
 /**
- * Corrupted copies of real input files for fuzz properties: each sample is a seed file with 1 to 8 random edits
+ * Corrupted copies of real input files for {@link Fuzz} properties: each sample is a seed file with 1 to 8 random edits
  * (a flipped bit, a random byte, a deleted or duplicated range, random bytes inserted, the tail cut off), the
  * kinds of damage a truncated upload, a bad disk or a wrong file type do.
  */
@@ -15,9 +13,9 @@ public final class Mutations {
     private Mutations() {
     }
 
-    /** Mutated copies of the seeds (chosen uniformly), never the seeds themselves unchanged. */
-    public static Arbitrary<byte[]> of(List<byte[]> seeds) {
-        return Arbitraries.randomValue(random -> mutate(seeds.get(random.nextInt(seeds.size())), random));
+    /** A mutated copy of one of the seeds (chosen uniformly), never a seed itself unchanged. */
+    public static byte[] of(List<byte[]> seeds, Random random) {
+        return mutate(seeds.get(random.nextInt(seeds.size())), random);
     }
 
     static byte[] mutate(byte[] seed, Random random) {
