@@ -28,6 +28,11 @@ public record AudioClip(String source, int sampleRate, int channels, float[] sam
         return (double) samples.length / sampleRate;
     }
 
+    /** More channels than any microphone array this is for: a header claiming more is corrupt. */
+    static final int MAX_CHANNELS = 64;
+    static final float MAX_SAMPLE_RATE = 768_000;
+    private static final int MAX_IDLE_READS = 1000;
+
     /**
      * Decodes a WAV or Ogg Vorbis file.
      *
@@ -42,17 +47,29 @@ public record AudioClip(String source, int sampleRate, int channels, float[] sam
             throw new AudioFileException(path + ": not a supported audio file (WAV or Ogg Vorbis)");
         } catch (IOException | IllegalArgumentException e) {
             throw new AudioFileException(path + ": cannot decode: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // the Vorbis decoder fails on corrupt data with whatever it meets (a null packet, an index out of
+            // bounds): the file is bad, not the program (found by AudioClipFuzzTest)
+            throw new AudioFileException(path + ": cannot decode, corrupt or truncated audio data (" + e + ")", e);
         }
     }
 
     private static AudioClip decode(AudioInputStream encoded, String source) throws IOException {
         AudioFormat base = encoded.getFormat();
         int channels = base.getChannels();
+        if (channels < 1 || channels > MAX_CHANNELS) {
+            throw new AudioFileException(source + ": the header says " + channels + " channels (1.." + MAX_CHANNELS
+                    + " supported): a corrupt file?");
+        }
+        if (!(base.getSampleRate() >= 1 && base.getSampleRate() <= MAX_SAMPLE_RATE)) {
+            throw new AudioFileException(source + ": the header says a sample rate of " + base.getSampleRate()
+                    + " Hz (1.." + MAX_SAMPLE_RATE + " supported): a corrupt file?");
+        }
         AudioFormat pcm = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, base.getSampleRate(), 16, channels,
                 channels * 2, base.getSampleRate(), false);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (AudioInputStream decoded = AudioSystem.getAudioInputStream(pcm, encoded)) {
-            decoded.transferTo(bytes);
+            copy(decoded, bytes, source);
         }
         byte[] b = bytes.toByteArray();
         int frames = b.length / (2 * channels);
@@ -66,6 +83,25 @@ public record AudioClip(String source, int sampleRate, int channels, float[] sam
             mono[i] = sum / channels;
         }
         return new AudioClip(source, Math.round(base.getSampleRate()), channels, mono);
+    }
+
+    /**
+     * Reads to the end. A converter given a header that contradicts its data (e.g. a frame size that does not fit
+     * the channels) can return 0 bytes forever instead of the end (found by AudioClipFuzzTest): that is an error.
+     */
+    private static void copy(AudioInputStream in, ByteArrayOutputStream out, String source) throws IOException {
+        byte[] buffer = new byte[1 << 14];
+        int idle = 0;
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            if (n == 0 && ++idle > MAX_IDLE_READS) {
+                throw new AudioFileException(source + ": the decoder makes no progress (a header that does not match"
+                        + " the data?)");
+            }
+            if (n > 0) {
+                idle = 0;
+                out.write(buffer, 0, n);
+            }
+        }
     }
 
     /** An audio file that cannot be used: the message names the file and the problem. */
