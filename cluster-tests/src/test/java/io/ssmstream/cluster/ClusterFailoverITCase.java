@@ -84,11 +84,7 @@ class ClusterFailoverITCase {
 
     @BeforeAll
     static void startKafka() throws IOException {
-        jobJar = Path.of(FlinkProcessCluster.requiredProperty("ssmstream.cluster.jobJar"));
-        if (!Files.isRegularFile(jobJar)) {
-            throw new IllegalStateException(jobJar + " is missing: build it first (mvn -B -ntp verify builds it"
-                    + " before these tests; alone: mvn -B -ntp -DskipTests package -pl ssm-app -am)");
-        }
+        jobJar = FlinkProcessCluster.jobJar();
         kafka = EmbeddedKafka.start();
         Files.deleteIfExists(WorkDirs.root().resolve("report.txt"));
         modelFile = WorkDirs.root().resolve("model.safetensors");

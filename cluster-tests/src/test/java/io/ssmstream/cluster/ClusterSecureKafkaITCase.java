@@ -48,11 +48,7 @@ class ClusterSecureKafkaITCase {
 
     @BeforeAll
     static void start() throws IOException {
-        jobJar = Path.of(FlinkProcessCluster.requiredProperty("ssmstream.cluster.jobJar"));
-        if (!Files.isRegularFile(jobJar)) {
-            throw new IllegalStateException(jobJar + " is missing: build it first (mvn -B -ntp -DskipTests package"
-                    + " -pl ssm-app -am)");
-        }
+        jobJar = FlinkProcessCluster.jobJar();
         workDir = WorkDirs.root().resolve("secure-kafka");
         WorkDirs.deleteRecursively(workDir);
         kafka = EmbeddedKafka.builder().saslUser(USER, PASSWORD).tls(SelfSignedTls.create(workDir.resolve("tls")))

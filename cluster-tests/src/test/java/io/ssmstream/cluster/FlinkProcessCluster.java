@@ -424,6 +424,16 @@ final class FlinkProcessCluster implements AutoCloseable {
         return m.group(1);
     }
 
+    /** The job jar under test, {@code ssm-app/target/ssm-stream.jar}, which the build packages before these tests. */
+    static Path jobJar() {
+        Path jar = Path.of(requiredProperty("ssmstream.cluster.jobJar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (mvn -B -ntp verify builds it"
+                    + " before these tests; alone: mvn -B -ntp -DskipTests package -pl ssm-app -am)");
+        }
+        return jar;
+    }
+
     static String requiredProperty(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {

@@ -1,16 +1,14 @@
 package io.ssmstream.app;
 
 import io.ssmstream.connectors.kafka.EmbeddedKafka;
+import io.ssmstream.connectors.kafka.LocalSecrets;
 import io.ssmstream.connectors.kafka.SelfSignedTls;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -74,9 +72,7 @@ final class KafkaCommand extends CliCommand {
         String password = null;
         if (secureDir != null) {
             requireEmptyOrNew(secureDir);
-            byte[] random = new byte[18];
-            new SecureRandom().nextBytes(random);
-            password = HexFormat.of().formatHex(random);
+            password = LocalSecrets.randomPassword(18);
             builder.saslUser(SECURE_USER, password).tls(SelfSignedTls.create(secureDir));
         }
         EmbeddedKafka broker = builder.start();
@@ -116,11 +112,7 @@ final class KafkaCommand extends CliCommand {
     private Path writeClientProperties(Properties props) throws IOException {
         Path file = secureDir.resolve("client.properties");
         Files.createFile(file);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // a file system without POSIX permissions (Windows): the directory's own access rules apply
-        }
+        LocalSecrets.ownerOnly(file); // before the password is written into it
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             props.store(w, "ssm-stream kafka --secure: client settings for --kafka-properties (holds a password)");
         }

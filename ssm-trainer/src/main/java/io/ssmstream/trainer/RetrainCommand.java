@@ -1,7 +1,6 @@
 package io.ssmstream.trainer;
 
 import io.ssmstream.connectors.kafka.KafkaConnectionCheck;
-import io.ssmstream.connectors.kafka.KafkaConnectionException;
 import io.ssmstream.connectors.kafka.KafkaProperties;
 import io.ssmstream.connectors.kafka.ModelUpdatePublisher;
 import io.ssmstream.kernels.format.SafetensorsFile;
@@ -138,11 +137,7 @@ final class RetrainCommand implements Callable<Integer> {
             throw new TrainingDataException("--input-topic and --model-updates-topic need --bootstrap-servers");
         }
         if (source.inputTopic != null || modelUpdatesTopic != null) {
-            try {
-                KafkaConnectionCheck.verify(bootstrapServers, kafka);
-            } catch (KafkaConnectionException e) {
-                throw new TrainingDataException(e.getMessage());
-            }
+            KafkaConnectionCheck.verify(bootstrapServers, kafka); // a refusal is a user error (TrainerCli)
         }
         if (flinkTask && interval != null) {
             throw new TrainingDataException("the retraining Flink job runs one round: drop --every (schedule the"

@@ -226,9 +226,8 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray st = scan.real(logA.reshape(b, len, size), bx.reshape(b, len, size)).reshape(states);
         NDArray y = st.matMul(cm.expandDims(4)).squeeze(4)
                 .add(xs.mul(p(pre + "D").reshape(heads, 1)));                // (B, L, H, P)
-        y = y.reshape(b, len, e).mul(silu(z)).reshape(b, len, g, e / g);
-        NDArray ms = y.square().mean(new int[] {-1}, true);
-        y = y.div(ms.add(RMS_EPS).sqrt()).reshape(b, len, e).mul(p(pre + "norm.weight"));
+        NDArray gated = y.reshape(b, len, e).mul(silu(z)).reshape(b, len, g, e / g);
+        y = rmsNorm(gated, p(pre + "norm.weight").reshape(g, e / g)).reshape(b, len, e); // per group
         return y.matMul(p(pre + "out_proj.weight").transpose());
     }
 

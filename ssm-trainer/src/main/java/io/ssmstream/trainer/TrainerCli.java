@@ -1,5 +1,6 @@
 package io.ssmstream.trainer;
 
+import io.ssmstream.connectors.kafka.KafkaConnectionException;
 import io.ssmstream.kernels.audio.AudioFeatures;
 import io.ssmstream.kernels.format.ModelFormatException;
 import io.ssmstream.kernels.model.SsmModel;
@@ -82,7 +83,8 @@ public final class TrainerCli implements Callable<Integer> {
     }
 
     static boolean isUserError(Throwable e) {
-        return e instanceof TrainingDataException || e instanceof ModelFormatException;
+        return e instanceof TrainingDataException || e instanceof ModelFormatException
+                || e instanceof KafkaConnectionException;
     }
 
     public static String errorLine(String message) {

@@ -3,15 +3,11 @@ package io.ssmstream.trainer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.kernels.testing.Fuzz;
-import io.ssmstream.kernels.testing.Mutations;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,22 +27,16 @@ class SeriesCsvFuzzTest {
     @Test
     void aCorruptTrainingSeriesIsReadOrRefusedNamingTheFile() {
         List<byte[]> seeds = new ArrayList<>();
-        seeds.add(head(Path.of("../examples/machine-temperature.csv"), 120));
+        seeds.add(Fuzz.firstLines(Path.of("../examples/machine-temperature.csv"), 120));
         for (Path p : List.of(DATA.resolve("nab-dev/data/realKnownCause/nyc_taxi.csv"),
                 DATA.resolve("ett/ETTh1.csv"))) {
             if (Files.isRegularFile(p)) {
-                seeds.add(head(p, 80));
+                seeds.add(Fuzz.firstLines(p, 80));
             }
         }
         seeds.add(("\uFEFFtimestamp,a,b\r\n2024-01-01 00:00:00,1.5,2\r\n\"2024-01-01 00:05:00\",\"2.5\",3\r\n"
                 + "1704067800000,3.5,4\r\n").getBytes(StandardCharsets.UTF_8));
-        Path file = dir.resolve("series.csv");
-        Fuzz.check(20261207, TRIES, r -> Mutations.of(seeds, r), bytes -> {
-            try {
-                Files.write(file, bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        Fuzz.checkFiles(20261207, TRIES, seeds, dir.resolve("series.csv"), file -> {
             try {
                 EventSeries series = SeriesCsv.read(file);
                 for (int i = 0; i < series.size(); i++) {
@@ -60,13 +50,5 @@ class SeriesCsvFuzzTest {
                         + e.getMessage());
             }
         });
-    }
-
-    private static byte[] head(Path file, int lines) {
-        try (Stream<String> all = Files.lines(file)) {
-            return (String.join("\n", all.limit(lines).toList()) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -147,20 +147,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.setProperty(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.password());
             props.setProperty(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
         }
-        if (securityProtocol == SecurityProtocol.SASL_PLAINTEXT || securityProtocol == SecurityProtocol.SASL_SSL) {
+        if (isSasl(securityProtocol)) {
             props.setProperty(SaslConfigs.SASL_MECHANISM, mechanism);
             props.setProperty(SaslConfigs.SASL_JAAS_CONFIG, clientJaasConfig(mechanism, user, password));
         }
         return props;
     }
 
-    /** {@link #clientProperties} without SASL: for a PLAINTEXT or SSL client listener. */
-    public Properties clientProperties() {
-        if (securityProtocol == SecurityProtocol.SASL_PLAINTEXT || securityProtocol == SecurityProtocol.SASL_SSL) {
-            throw new IllegalStateException("the client listener is " + securityProtocol
-                    + ": give clientProperties a mechanism, user and password");
-        }
-        return clientProperties(null, null, null);
+    private static boolean isSasl(SecurityProtocol protocol) {
+        return protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL;
     }
 
     private static String clientJaasConfig(String mechanism, String user, String password) {
@@ -183,13 +178,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates topics with {@code partitions} partitions each (replication factor 1) and waits until they exist.
+     * Creates topics with {@code partitions} partitions each (replication factor 1) and returns once every
+     * partition's leader serves requests: a topic just created may still refuse writes with NOT_LEADER_OR_FOLLOWER,
+     * and an idempotent producer that meets that on its first batch can retry it with OUT_OF_ORDER_SEQUENCE_NUMBER
+     * until its delivery timeout (seen here: the batch was lost).
      *
      * @throws IllegalArgumentException if {@code partitions < 1}, no name is given, or a name is blank
-     * Returns once every partition's leader serves requests: a topic just created may still refuse writes with
-     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets that on its first batch can retry it with
-     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (seen here: the batch was lost).
-     *
      * @throws IllegalStateException if the broker refuses (e.g. a topic already exists) or does not answer in time
      */
     public void createTopics(int partitions, String... names) {
@@ -384,7 +378,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 props.put(prefix + SslConfigs.SSL_KEY_PASSWORD_CONFIG, tls.password());
                 props.put(prefix + SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
             }
-            if (protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL) {
+            if (isSasl(protocol)) {
                 props.put(prefix + "sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN");
                 StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule"
                         + " required");

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -51,9 +48,7 @@ public record SelfSignedTls(Path keyStore, Path trustStore, String password) {
                 throw new IllegalArgumentException(p + " already exists; choose an empty directory");
             }
         }
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        String password = HexFormat.of().formatHex(random);
+        String password = LocalSecrets.randomPassword(16);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -62,23 +57,12 @@ public record SelfSignedTls(Path keyStore, Path trustStore, String password) {
         keytool(password, "-genkeypair", "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "365",
                 "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
                 "-keystore", keyStore.toString());
-        ownerOnly(keyStore);
+        LocalSecrets.ownerOnly(keyStore);
         keytool(password, "-exportcert", "-rfc", "-alias", ALIAS, "-keystore", keyStore.toString(),
                 "-file", certificate.toString());
         keytool(password, "-importcert", "-noprompt", "-alias", ALIAS, "-file", certificate.toString(),
                 "-storetype", "PKCS12", "-keystore", trustStore.toString());
         return new SelfSignedTls(keyStore, trustStore, password);
-    }
-
-    /** The key store holds the private key: readable by its owner only, where the file system has permissions. */
-    private static void ownerOnly(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // no POSIX permissions (Windows): the directory's access rules apply
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot restrict the permissions of " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** Runs keytool; the password goes in an environment variable ({@code -storepass:env}), not on its command line. */

@@ -89,14 +89,14 @@ public final class ModelConfig {
             require(inputStd[i] > 0 && Float.isFinite(inputStd[i]),
                     "input_std[" + i + "] must be positive and finite, got " + inputStd[i]);
         }
-        if (arch == Arch.MAMBA) {
+        if (mambaFamily(arch)) {
             require(expand > 0, "expand must be positive, got " + expand);
             require(dConv > 0, "d_conv must be positive, got " + dConv);
+        }
+        if (arch == Arch.MAMBA) {
             require(dtRank > 0, "dt_rank must be positive, got " + dtRank);
         }
         if (arch == Arch.MAMBA2) {
-            require(expand > 0, "expand must be positive, got " + expand);
-            require(dConv > 0, "d_conv must be positive, got " + dConv);
             require(headdim > 0, "headdim must be positive, got " + headdim);
             require(ngroups > 0, "ngroups must be positive, got " + ngroups);
             require(dInner() % headdim == 0, "mamba2 needs d_inner = expand * d_model (" + dInner()
@@ -107,6 +107,11 @@ public final class ModelConfig {
         if (arch == Arch.S4D) {
             require(dState % 2 == 0, "s4d needs an even d_state (N/2 complex modes), got " + dState);
         }
+    }
+
+    /** Mamba and Mamba-2: an inner width (expand) and a causal convolution (d_conv). */
+    private static boolean mambaFamily(Arch arch) {
+        return arch == Arch.MAMBA || arch == Arch.MAMBA2;
     }
 
     private static void require(boolean ok, String message) {
@@ -195,14 +200,14 @@ public final class ModelConfig {
         node.put("d_model", dModel);
         node.put("n_layers", nLayers);
         node.put("d_state", dState);
-        if (arch == Arch.MAMBA) {
+        if (mambaFamily(arch)) {
             node.put("expand", expand);
             node.put("d_conv", dConv);
+        }
+        if (arch == Arch.MAMBA) {
             node.put("dt_rank", dtRank);
         }
         if (arch == Arch.MAMBA2) {
-            node.put("expand", expand);
-            node.put("d_conv", dConv);
             node.put("headdim", headdim);
             node.put("ngroups", ngroups);
         }
@@ -251,13 +256,14 @@ public final class ModelConfig {
                 .timeAware(boolKey(node, "time_aware", where))
                 .inputMean(floats(requireKey(node, "input_mean", where), "input_mean", where))
                 .inputStd(floats(requireKey(node, "input_std", where), "input_std", where));
+        if (mambaFamily(arch)) {
+            b.expand(intKey(node, "expand", where)).dConv(intKey(node, "d_conv", where));
+        }
         if (arch == Arch.MAMBA) {
-            b.expand(intKey(node, "expand", where)).dConv(intKey(node, "d_conv", where))
-                    .dtRank(intKey(node, "dt_rank", where));
+            b.dtRank(intKey(node, "dt_rank", where));
         }
         if (arch == Arch.MAMBA2) {
-            b.expand(intKey(node, "expand", where)).dConv(intKey(node, "d_conv", where))
-                    .headdim(intKey(node, "headdim", where)).ngroups(intKey(node, "ngroups", where));
+            b.headdim(intKey(node, "headdim", where)).ngroups(intKey(node, "ngroups", where));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -329,8 +335,8 @@ public final class ModelConfig {
 
     public Builder toBuilder() {
         Builder b = builder(arch, dInput).dModel(dModel).nLayers(nLayers).dState(dState).expand(expand)
-                .dConv(dConv).dtRank(dtRank).headdim(headdim).ngroups(ngroups).dtUnitMs(dtUnitMs).timeAware(timeAware).inputMean(inputMean)
-                .inputStd(inputStd);
+                .dConv(dConv).dtRank(dtRank).headdim(headdim).ngroups(ngroups).dtUnitMs(dtUnitMs)
+                .timeAware(timeAware).inputMean(inputMean).inputStd(inputStd);
         b.extra.putAll(extra);
         return b;
     }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.kernels.testing.Fuzz;
-import io.ssmstream.kernels.testing.Mutations;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,15 +46,8 @@ class AudioClipFuzzTest {
                 seeds.add(Arrays.copyOf(all, Math.min(all.length, 16_384)));
             }
         }
-        Path file = dir.resolve("fuzzed.audio");
-        Fuzz.check(20261207, TRIES, r -> Mutations.of(seeds, r), bytes -> {
-            try {
-                Files.write(file, bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            assertTimeoutPreemptively(HANG_GUARD, () -> decodeOrRefuse(file));
-        });
+        Fuzz.checkFiles(20261207, TRIES, seeds, dir.resolve("fuzzed.audio"),
+                file -> assertTimeoutPreemptively(HANG_GUARD, () -> decodeOrRefuse(file)));
     }
 
     private static void decodeOrRefuse(Path file) {

@@ -64,7 +64,8 @@ class ModelInitializerTest {
     void mamba2SizesThatDoNotDivideAreRefusedNamingThem() {
         IllegalArgumentException heads = assertThrows(IllegalArgumentException.class,
                 () -> ModelConfig.builder(Arch.MAMBA2, 1).dModel(17).headdim(8).build());
-        assertEquals("mamba2 needs d_inner = expand * d_model (34) to be a multiple of headdim (8)", heads.getMessage());
+        assertEquals("mamba2 needs d_inner = expand * d_model (34) to be a multiple of headdim (8)",
+                heads.getMessage());
         IllegalArgumentException groups = assertThrows(IllegalArgumentException.class,
                 () -> ModelConfig.builder(Arch.MAMBA2, 1).dModel(12).headdim(8).ngroups(2).build());
         assertEquals("mamba2 needs its 3 heads (d_inner / headdim) to be a multiple of ngroups (2)",

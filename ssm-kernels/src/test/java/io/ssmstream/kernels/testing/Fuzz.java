@@ -1,7 +1,14 @@
 package io.ssmstream.kernels.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -34,6 +41,31 @@ public final class Fuzz {
                 throw new AssertionError("fuzz try " + t + " of " + tries + " (seed " + seed + " + " + t + ") failed"
                         + " on " + describe(input) + ": " + e, e);
             }
+        }
+    }
+
+    /**
+     * {@link #check} for readers of files: each try writes a {@link Mutations mutated} copy of one of the seeds to
+     * {@code file} (overwriting the last) and gives the property that file.
+     */
+    public static void checkFiles(long seed, int defaultTries, List<byte[]> seeds, Path file,
+                                  Consumer<Path> property) {
+        check(seed, defaultTries, r -> Mutations.of(seeds, r), bytes -> {
+            try {
+                Files.write(file, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            property.accept(file);
+        });
+    }
+
+    /** The first {@code lines} lines of a text file, each ended by a newline: a seed from a real series. */
+    public static byte[] firstLines(Path file, int lines) {
+        try (Stream<String> all = Files.lines(file)) {
+            return (String.join("\n", all.limit(lines).toList()) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
