@@ -21,14 +21,16 @@ import java.util.Set;
  * {@code d_state} dState = N, {@code expand} E (Mamba, Mamba-2: d_inner = E * d_model), {@code d_conv}
  * the causal convolution width, {@code dt_rank} R (rank of Mamba's Δ projection), {@code headdim} P and
  * {@code ngroups} G (Mamba-2: d_inner / P heads, each with its own scalar A and Δ, in G groups sharing B and C),
- * {@code dt_unit_ms} the time that counts as one step: the gap τ = (t_k - t_{k-1}) / dt_unit_ms.
+ * {@code dt_unit_ms} the time that counts as one step: the gap τ = (t_k - t_{k-1}) / dt_unit_ms, {@code horizon}
+ * H and {@code horizon_modes} P of the optional direct multi-horizon head ({@link HorizonHead}; H = 0: none,
+ * the keys are then not written).
  */
 public final class ModelConfig {
     public static final String METADATA_KEY = "ssm_stream.config";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KNOWN_KEYS = Set.of("arch", "d_input", "d_model", "n_layers", "d_state",
             "expand", "d_conv", "dt_rank", "headdim", "ngroups", "dt_unit_ms", "time_aware", "input_mean",
-            "input_std");
+            "input_std", "horizon", "horizon_modes");
 
     private final Arch arch;
     private final int dInput;
@@ -40,6 +42,8 @@ public final class ModelConfig {
     private final int dtRank;
     private final int headdim;
     private final int ngroups;
+    private final int horizon;
+    private final int horizonModes;
     private final double dtUnitMs;
     private final boolean timeAware;
     private final float[] inputMean; // (dInput)
@@ -57,6 +61,8 @@ public final class ModelConfig {
         this.dtRank = b.dtRank > 0 ? b.dtRank : defaultDtRank(b.dModel);
         this.headdim = b.headdim;
         this.ngroups = b.ngroups;
+        this.horizon = b.horizon;
+        this.horizonModes = b.horizonModes;
         this.dtUnitMs = b.dtUnitMs;
         this.timeAware = b.timeAware;
         this.inputMean = b.inputMean != null ? b.inputMean.clone() : new float[b.dInput];
@@ -103,6 +109,10 @@ public final class ModelConfig {
                     + ") to be a multiple of headdim (" + headdim + ")");
             require(nHeads() % ngroups == 0, "mamba2 needs its " + nHeads() + " heads (d_inner / headdim) to be a"
                     + " multiple of ngroups (" + ngroups + ")");
+        }
+        require(horizon >= 0, "horizon must be 0 (no direct head) or positive, got " + horizon);
+        if (horizon > 0) {
+            require(horizonModes > 0, "horizon_modes must be positive when horizon is, got " + horizonModes);
         }
         if (arch == Arch.S4D) {
             require(dState % 2 == 0, "s4d needs an even d_state (N/2 complex modes), got " + dState);
@@ -162,6 +172,20 @@ public final class ModelConfig {
         return ngroups;
     }
 
+    /** H, the steps 1..H the direct head forecasts; 0 when the model has none. */
+    public int horizon() {
+        return horizon;
+    }
+
+    /** P, the direct head's modes per input channel; 0 when the model has no head. */
+    public int horizonModes() {
+        return horizon > 0 ? horizonModes : 0;
+    }
+
+    public boolean hasHorizonHead() {
+        return horizon > 0;
+    }
+
     /** Mamba-2's number of heads, d_inner / headdim. */
     public int nHeads() {
         return dInner() / headdim;
@@ -210,6 +234,10 @@ public final class ModelConfig {
         if (arch == Arch.MAMBA2) {
             node.put("headdim", headdim);
             node.put("ngroups", ngroups);
+        }
+        if (horizon > 0) {
+            node.put("horizon", horizon);
+            node.put("horizon_modes", horizonModes);
         }
         node.put("dt_unit_ms", dtUnitMs);
         node.put("time_aware", timeAware);
@@ -264,6 +292,9 @@ public final class ModelConfig {
         }
         if (arch == Arch.MAMBA2) {
             b.headdim(intKey(node, "headdim", where)).ngroups(intKey(node, "ngroups", where));
+        }
+        if (node.has("horizon")) {
+            b.horizon(intKey(node, "horizon", where), intKey(node, "horizon_modes", where));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -326,7 +357,7 @@ public final class ModelConfig {
 
     /**
      * Starts a config. Defaults: d_model 32, n_layers 2, d_state 16, expand 2, d_conv 4,
-     * dt_rank ceil(d_model/16), headdim 8, ngroups 1, dt_unit_ms 1000 (one step per second), time_aware true,
+     * dt_rank ceil(d_model/16), headdim 8, ngroups 1, no direct head (horizon 0), dt_unit_ms 1000 (one step per second), time_aware true,
      * input_mean 0 and input_std 1 for every channel.
      */
     public static Builder builder(Arch arch, int dInput) {
@@ -335,7 +366,7 @@ public final class ModelConfig {
 
     public Builder toBuilder() {
         Builder b = builder(arch, dInput).dModel(dModel).nLayers(nLayers).dState(dState).expand(expand)
-                .dConv(dConv).dtRank(dtRank).headdim(headdim).ngroups(ngroups).dtUnitMs(dtUnitMs)
+                .dConv(dConv).dtRank(dtRank).headdim(headdim).ngroups(ngroups).horizon(horizon, horizonModes).dtUnitMs(dtUnitMs)
                 .timeAware(timeAware).inputMean(inputMean).inputStd(inputStd);
         b.extra.putAll(extra);
         return b;
@@ -353,6 +384,8 @@ public final class ModelConfig {
         private int dtRank = 0;
         private int headdim = 8;
         private int ngroups = 1;
+        private int horizon = 0;
+        private int horizonModes = 0;
         private double dtUnitMs = 1000;
         private boolean timeAware = true;
         private float[] inputMean;
@@ -407,6 +440,16 @@ public final class ModelConfig {
         /** Mamba-2's number of groups sharing B and C; the heads must be a multiple of it. */
         public Builder ngroups(int v) {
             ngroups = v;
+            return this;
+        }
+
+        /**
+         * A direct head forecasting steps 1..{@code h} from {@code modes} modes per input channel; h = 0 for
+         * none (the default).
+         */
+        public Builder horizon(int h, int modes) {
+            horizon = h;
+            horizonModes = modes;
             return this;
         }
 

@@ -28,6 +28,8 @@ import java.util.Map;
  *   o = head.weight · (rmsnorm(h) ∘ norm_f.weight) + head.bias  (2·d_input)
  *   forecast of the next event = o[:d] · input_std + input_mean,  its std = exp(o[d:] / 2) · input_std
  * </pre>
+ * and, when the config has a {@code horizon}, a {@link HorizonHead} that forecasts the next H events from its
+ * own state and rmsnorm(h) ∘ norm_f.weight.
  * with rmsnorm(x) = x / sqrt(mean(x²) + 1e-5).
  */
 public final class SsmModel {
@@ -43,8 +45,10 @@ public final class SsmModel {
     final float[] headT;       // (d_model, 2*d_input): head.weight transposed
     final float[] headBias;    // (2*d_input)
     final Mixer[] mixers;      // (n_layers)
-    final int[] stateOffsets;  // (n_layers + 1): layer i's state is [stateOffsets[i], stateOffsets[i+1]) of a
-                               // StreamState's floats; shared by all of them, never changed
+    final HorizonHead horizonHead; // null when the config has no horizon
+    final int[] stateOffsets;  // (n_layers + 1, + 1 with a horizon head): segment i of a StreamState's floats is
+                               // [stateOffsets[i], stateOffsets[i+1]): the layers', then the head's; shared by
+                               // all states, never changed
 
     private SsmModel(ModelConfig config, Map<String, Tensor> tensors, Map<String, String> metadata, String source) {
         this.config = config;
@@ -81,9 +85,13 @@ public final class SsmModel {
                     throw new AssertionError(config.arch());
             }
         }
-        int[] stateSizes = new int[mixers.length];
+        this.horizonHead = config.hasHorizonHead() ? new HorizonHead(config, w) : null;
+        int[] stateSizes = new int[mixers.length + (horizonHead == null ? 0 : 1)];
         for (int i = 0; i < mixers.length; i++) {
             stateSizes[i] = mixers[i].stateSize();
+        }
+        if (horizonHead != null) {
+            stateSizes[mixers.length] = horizonHead.stateSize();
         }
         this.stateOffsets = StreamState.offsets(stateSizes);
         this.normF = w.take("norm_f.weight", dModel);
@@ -132,6 +140,11 @@ public final class SsmModel {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** The direct multi-horizon head, or null when the model has none. */
+    public HorizonHead horizonHead() {
+        return horizonHead;
     }
 
     /** The original tensors by name, as in the file. */

@@ -13,6 +13,7 @@ public final class SsmRunner {
     private final SsmModel model;
     private final KernelOps ops;
     private final Mixer.Stepper[] steppers;
+    private final HorizonHead.Stepper horizonStepper; // null without a horizon head
     private final int dInput;
     private final int dModel;
     private final float[] inputMean; // (d_input)
@@ -35,6 +36,7 @@ public final class SsmRunner {
         for (int i = 0; i < steppers.length; i++) {
             steppers[i] = model.mixers[i].newStepper(ops);
         }
+        this.horizonStepper = model.horizonHead == null ? null : model.horizonHead.newStepper();
         this.u = new float[dInput];
         this.h = new float[dModel];
         this.normed = new float[dModel];
@@ -72,12 +74,48 @@ public final class SsmRunner {
             }
         }
         rmsNorm(h, model.normF, normed);
+        if (horizonStepper != null) {
+            horizonStepper.step(state.floats(), state.offset(steppers.length), u, normed,
+                    model.config().timeAware() ? tau : 1f, state.events() == 0);
+        }
         ops.matVec(model.headT, 2 * dInput, dModel, normed, 0, model.headBias, o, 0);
         for (int k = 0; k < dInput; k++) {
             forecastMean[k] = o[k] * inputStd[k] + inputMean[k];
             forecastStd[k] = (float) Math.exp(0.5 * o[dInput + k]) * inputStd[k];
         }
         state.countEvent();
+    }
+
+    /**
+     * The direct head's forecasts of the stream's next H events from its state after its latest event
+     * ({@link HorizonHead}); the state is read, never changed.
+     *
+     * @param out receives them, (H, d_input) row-major, raw units; may be longer
+     * @throws IllegalStateException    when the model has no horizon head
+     * @throws IllegalArgumentException when {@code out} is too short or the state was made for another model
+     */
+    public void forecastHorizon(StreamState state, float[] out) {
+        HorizonHead head = model.horizonHead;
+        if (head == null) {
+            throw new IllegalStateException("the model has no horizon head (config \"horizon\" is 0)");
+        }
+        if (out.length < head.horizon() * dInput) {
+            throw new IllegalArgumentException("out has " + out.length + " floats, need horizon × d_input = "
+                    + head.horizon() * dInput);
+        }
+        if (!state.fits(model)) {
+            throw new IllegalArgumentException("the stream's state was made for another model");
+        }
+        int off = state.offset(steppers.length);
+        head.offsets(ops, state.floats(), off, out);
+        int uLast = off + head.uLastOffset();
+        float[] floats = state.floats();
+        for (int j = 0; j < head.horizon(); j++) {
+            for (int k = 0; k < dInput; k++) {
+                int i = j * dInput + k;
+                out[i] = (floats[uLast + k] + out[i]) * inputStd[k] + inputMean[k];
+            }
+        }
     }
 
     /** out = x / sqrt(mean(x²) + eps) ∘ weight. */

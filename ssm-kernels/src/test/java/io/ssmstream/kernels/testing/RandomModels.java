@@ -47,6 +47,38 @@ public final class RandomModels {
         return SsmModel.of(config, noisy, Map.of());
     }
 
+    /**
+     * {@code base} with a random direct head for steps 1..{@code horizon}: time scales of 1 to 200 steps,
+     * frequencies in [0, π), weights and biases N(0, 0.1²).
+     */
+    public static SsmModel withHorizonHead(SsmModel base, int horizon, int modes, long seed) {
+        Random random = new Random(seed);
+        ModelConfig config = base.config().toBuilder().horizon(horizon, modes).build();
+        int outputs = horizon * config.dInput();
+        int features = 2 * config.dInput() * modes + config.dModel();
+        float[] logTimescale = new float[modes];
+        float[] frequency = new float[modes];
+        for (int p = 0; p < modes; p++) {
+            logTimescale[p] = (float) (Math.log(200) * random.nextDouble());
+            frequency[p] = (float) (Math.PI * random.nextDouble());
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>(base.tensors());
+        tensors.put("horizon.log_timescale", new Tensor("horizon.log_timescale", new int[] {modes}, logTimescale));
+        tensors.put("horizon.frequency", new Tensor("horizon.frequency", new int[] {modes}, frequency));
+        tensors.put("horizon.weight", new Tensor("horizon.weight", new int[] {outputs, features},
+                gaussian(random, outputs * features, 0.1)));
+        tensors.put("horizon.bias", new Tensor("horizon.bias", new int[] {outputs}, gaussian(random, outputs, 0.1)));
+        return SsmModel.of(config, tensors, base.metadata());
+    }
+
+    private static float[] gaussian(Random random, int n, double sigma) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (sigma * random.nextGaussian());
+        }
+        return a;
+    }
+
     /** Irregular time gaps in steps: mostly 1, sometimes 0 (equal timestamps), 0.5, 1.5, 5 and 60. */
     public static float[] irregularTaus(int n, long seed) {
         Random random = new Random(seed);
