@@ -156,7 +156,7 @@ public final class Trainer {
         ModelConfig config;
         SsmModel initial;
         if (o.initFrom != null) {
-            config = o.initFrom.config();
+            config = o.initFrom.config().toBuilder().horizon(0, 0).build(); // the head is fitted after training
             initial = o.initFrom;
         } else {
             Windows.Scaling sc = Windows.scaling(series, trainEnds);
@@ -280,10 +280,45 @@ public final class Trainer {
                 meta.put(PARENT_VERSION, o.initFrom.metadata().get(VERSION));
             }
             SsmModel trained = SsmModel.of(config, best, meta); // the best epoch's weights
+            trained = withHorizonHead(trained, series, trainEnds, validation, o, log);
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             return new Result(trained, bestTrain, bestVal, bestEpoch, epoch,
                     trainNanos == 0 ? 0 : trainedEvents / (trainNanos / 1e9), device.toString(), seconds, stop);
         }
+    }
+
+    /**
+     * {@code trained} with a direct head fitted on the training events when the options ask for one or the
+     * model trained from had one (its poles and horizon kept), else {@code trained} itself. The ridge penalty is
+     * chosen on the validation series, or on the held-out ends of the training series without them.
+     */
+    private static SsmModel withHorizonHead(SsmModel trained, List<EventSeries> series, int[] trainEnds,
+                                            List<EventSeries> validation, TrainingOptions o, PrintWriter log) {
+        HorizonPoles poles;
+        int horizon;
+        if (o.horizon > 0) {
+            poles = HorizonPoles.of(o.horizonSeason);
+            horizon = o.horizon;
+        } else if (o.initFrom != null && o.initFrom.config().hasHorizonHead()) {
+            poles = new HorizonPoles(o.initFrom.tensors().get("horizon.log_timescale").data(),
+                    o.initFrom.tensors().get("horizon.frequency").data());
+            horizon = o.initFrom.config().horizon();
+        } else {
+            return trained;
+        }
+        List<EventSeries> fit = new ArrayList<>();
+        List<EventSeries> selection = new ArrayList<>();
+        for (int i = 0; i < series.size(); i++) {
+            fit.add(series.get(i).slice(0, trainEnds[i]));
+            if (validation == null || validation.isEmpty()) {
+                selection.add(series.get(i).slice(Math.max(0, trainEnds[i] - HorizonFit.WARM_UP),
+                        series.get(i).size()));
+            }
+        }
+        if (validation != null) {
+            selection.addAll(validation);
+        }
+        return HorizonFit.fit(trained, poles, horizon, o.horizonNetworkFeatures, fit, selection, log).model();
     }
 
     private static final NDIndex ALL = new NDIndex("...");

@@ -58,6 +58,17 @@ final class TrainingFlags {
                     + " GPU style) (default: ${DEFAULT-VALUE}).")
     String scan;
 
+    @Option(names = "--horizon", paramLabel = "H", defaultValue = "0",
+            description = "Also fit a direct head that forecasts the next H events at once, by least squares on the"
+                    + " trained model's state (default: ${DEFAULT-VALUE}, none; a model fine-tuned from one with a"
+                    + " head gets it refitted).")
+    int horizon;
+
+    @Option(names = "--horizon-season", paramLabel = "STEPS", defaultValue = "0",
+            description = "The data's season in events (24 for hourly data with a daily cycle) that places the"
+                    + " direct head's poles (default: ${DEFAULT-VALUE}, none).")
+    int horizonSeason;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Initialisation and shuffling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -98,7 +109,8 @@ final class TrainingFlags {
     TrainingOptions options(SsmModel initFrom, boolean sizesForNewModelsOnly) {
         TrainingOptions o = new TrainingOptions().epochs(epochs).maxMinutes(maxMinutes).patience(patience)
                 .learningRate(lr).batchSize(batchSize).windowLength(window).burnIn(burnIn).chunk(chunk)
-                .scan(ChunkedScan.Intra.parse(scan)).seed(seed).device(device.toLowerCase(Locale.ROOT));
+                .scan(ChunkedScan.Intra.parse(scan)).seed(seed).device(device.toLowerCase(Locale.ROOT))
+                .horizon(horizon).horizonSeason(horizonSeason);
         if (initFrom != null) {
             if (!sizesForNewModelsOnly && (arch != null || dModel != null || nLayers != null || dState != null || timeAware != null)) {
                 throw new TrainingDataException("--init-from takes the architecture and sizes from the parent model:"

@@ -25,6 +25,9 @@ public final class TrainingOptions {
     float clipNorm = 1f;
     SsmModel initFrom;
     String version;
+    int horizon = 0;
+    int horizonSeason = 0;
+    boolean horizonNetworkFeatures = false;
 
     public TrainingOptions arch(Arch v) {
         arch = v;
@@ -133,6 +136,29 @@ public final class TrainingOptions {
         return this;
     }
 
+    /**
+     * Also fit a direct head forecasting steps 1..{@code h} ({@link HorizonFit}); 0 (the default) for none,
+     * unless {@link #initFrom} has one, which is then refitted with its own poles and horizon.
+     */
+    public TrainingOptions horizon(int h) {
+        horizon = h;
+        return this;
+    }
+
+    /** The season in steps that places the direct head's poles ({@link HorizonPoles}); 0 (the default): none. */
+    public TrainingOptions horizonSeason(int s) {
+        horizonSeason = s;
+        return this;
+    }
+
+    /**
+     * Whether the direct head also reads the network's last features z_t (default false: its own SSM only).
+     */
+    public TrainingOptions horizonNetworkFeatures(boolean v) {
+        horizonNetworkFeatures = v;
+        return this;
+    }
+
     void validate() {
         require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
         require(maxMinutes > 0, "--max-minutes must be positive, got " + maxMinutes);
@@ -140,6 +166,9 @@ public final class TrainingOptions {
         require(windowLength >= 2, "--window must be at least 2, got " + windowLength);
         require(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
         require(burnIn >= 0 && 2 * burnIn <= windowLength, "--burn-in must be in [0, window/2], got " + burnIn);
+        require(horizon >= 0, "--horizon must be 0 (no direct head) or positive, got " + horizon);
+        require(horizonSeason == 0 || horizonSeason >= 2,
+                "--horizon-season must be 0 (none) or at least 2 steps, got " + horizonSeason);
         require(patience >= 1, "--patience must be at least 1, got " + patience);
         require(chunk >= 1, "--chunk must be at least 1, got " + chunk);
         require(validationFraction > 0 && validationFraction < 1,

@@ -2,6 +2,7 @@ package io.ssmstream.eval.forecast;
 
 import io.ssmstream.eval.EvalInputException;
 import io.ssmstream.kernels.model.Arch;
+import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.trainer.EventSeries;
 import io.ssmstream.trainer.Trainer;
@@ -21,13 +22,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ssm-stream eval forecast}: trains our model on a series' training rows, streams the test rows through
- * it keeping state, forecasts 1..H rows ahead at every test row by rollout, and scores it beside persistence,
+ * it keeping state, forecasts 1..H rows ahead at every test row (by its direct head, or by rollout), and scores
+ * it beside persistence,
  * seasonal naive and a linear autoregression (see {@link ForecastEvaluation} for the protocol).
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Multi-step forecasting quality on a CSV (e.g. ETTh1): our model trained on the training rows"
                 + " (validation rows for early stopping), then streamed through the test rows keeping its state and"
-                + " forecasting 1..H rows ahead at every row, beside persistence, seasonal naive and a linear"
+                + " forecasting 1..H rows ahead at every row (by a direct head fitted for steps 1..H, or by rollout of the"
+                + " one-step forecast), beside persistence, seasonal naive, a linear"
                 + " autoregression. Values are normalised with the training rows' mean and std.",
             "Prints one table (MSE and MAE per horizon and method, at step h and averaged over steps 1..h) and"
                 + " writes OUT/metrics.csv, OUT/forecast.png and OUT/model.safetensors."})
@@ -42,7 +45,7 @@ public final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--target", required = true, paramLabel = "COL", description = "The column to forecast.")
     String target;
 
-    @Option(names = "--horizons", split = ",", paramLabel = "H", defaultValue = "1,24,96",
+    @Option(names = "--horizons", split = ",", paramLabel = "H", defaultValue = "1,24,48,96,192,336",
             description = "Steps ahead to report (default: ${DEFAULT-VALUE}); the largest is the rollout length.")
     int[] horizons;
 
@@ -60,19 +63,35 @@ public final class ForecastCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String inputs;
 
+    @Option(names = "--forecaster", paramLabel = "direct|rollout", defaultValue = "direct",
+            description = "direct: the model gets a direct head for steps 1..H (the largest horizon), fitted by"
+                    + " least squares on its state over the training rows, its poles placed by --season;"
+                    + " rollout: the one-step forecast fed back H times (default: ${DEFAULT-VALUE}).")
+    String forecaster;
+
+    @Option(names = "--head-reads-network", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "The direct head also reads the network's last features, not only its own SSM of the"
+                    + " inputs' changes (default: ${DEFAULT-VALUE}).")
+    boolean headReadsNetwork;
+
     @Option(names = "--differences", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "The model reads and forecasts first differences of the normalised inputs, and its"
-                    + " forecasts are summed onto the latest value (default: ${DEFAULT-VALUE}).")
+            description = "With --forecaster rollout: the model reads and forecasts first differences of the"
+                    + " normalised inputs, and its forecasts are summed onto the latest value (default:"
+                    + " ${DEFAULT-VALUE}; the direct head reads changes itself).")
     boolean differences;
 
     @Option(names = "--season", paramLabel = "ROWS", defaultValue = "24",
-            description = "Season of the seasonal naive forecast in rows (default: ${DEFAULT-VALUE}, a day of"
-                    + " hourly rows).")
+            description = "Season in rows: of the seasonal naive forecast, and where the direct head's poles lie"
+                    + " (default: ${DEFAULT-VALUE}, a day of hourly rows; 1: none).")
     int season;
 
     @Option(names = "--ar-lags", paramLabel = "P", defaultValue = "48",
             description = "Lags of the linear autoregression (default: ${DEFAULT-VALUE}).")
     int arLags;
+
+    @Option(names = "--nlinear-lookback", paramLabel = "L", defaultValue = "336",
+            description = "Rows the NLinear baseline reads (default: ${DEFAULT-VALUE}, the paper's).")
+    int nlinearLookback;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "forecast-output",
             description = "Where metrics.csv, forecast.png and model.safetensors go (default: ${DEFAULT-VALUE}).")
@@ -131,6 +150,11 @@ public final class ForecastCommand implements Callable<Integer> {
         int[] hs = checkedHorizons();
         ForecastData.Inputs inputMode = parseInputs();
         Arch architecture = parseArch();
+        boolean direct = parseForecaster();
+        if (direct && differences) {
+            throw new EvalInputException("--differences goes with --forecaster rollout: the direct head reads the"
+                    + " changes of the inputs itself");
+        }
         if (season < 1) {
             throw new EvalInputException("--season must be at least 1, got " + season);
         }
@@ -161,21 +185,21 @@ public final class ForecastCommand implements Callable<Integer> {
 
         double[] y = fd.targetValues();
         LinearAutoregression ar = LinearAutoregression.fit(y, ts.trainEnd(), arLags, maxHorizon); // fails fast
+        NLinear nLinear = NLinear.fit(y, ts.trainEnd(), nlinearLookback, maxHorizon);
 
         EventSeries series = differences ? fd.differences() : fd.series();
         int selectionHorizon = Math.min(maxHorizon, ts.validationRows());
-        Selected chosen = trainAndSelect(fd, series, architecture, selectionHorizon, progress);
+        Selected chosen = trainAndSelect(fd, series, architecture, direct, maxHorizon, selectionHorizon, progress);
         Trainer.Result trained = chosen.training();
         trained.model().save(out.resolve("model.safetensors"));
 
         long evalStart = System.nanoTime();
         List<MultiStepForecaster> methods = List.of(
-                new SsmRolloutForecaster(trained.model(), KernelOpsProvider.get(), series,
-                        differences ? y : null, fd.target(),
-                        fd.samplingMicros(), maxHorizon),
+                ours(trained.model(), direct, fd, series, maxHorizon),
                 new Persistence(y),
                 new SeasonalNaive(y, season),
-                ar);
+                ar,
+                nLinear);
         ForecastEvaluation.Result result = ForecastEvaluation.run(methods, y, ts, hs, 4);
         double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
 
@@ -190,14 +214,17 @@ public final class ForecastCommand implements Callable<Integer> {
                         + " the training rows' mean and std (%s: mean %.4f, std %.4f)%n", ts.trainEnd(), ts.trainEnd(),
                 ts.validationEnd(), ts.validationEnd(), ts.testEnd(), fd.targetName(), fd.mean()[fd.target()],
                 fd.std()[fd.target()]);
-        stdout.printf(Locale.ROOT, "ours: %s d_model=%d n_layers=%d d_state=%d, seed %d%s, best epoch %d of %d (%s),"
-                        + " validation NLL %.4f, trained in %s on %s; kernels %s%n", architecture.configName(), dModel,
-                nLayers, dState, chosen.seed(), restarts == 1 ? "" : String.format(Locale.ROOT, " (lowest validation"
+        stdout.printf(Locale.ROOT, "ours: %s d_model=%d n_layers=%d d_state=%d, %s, seed %d%s, best epoch %d of %d"
+                        + " (%s), validation NLL %.4f, trained in %s on %s; kernels %s%n", architecture.configName(), dModel,
+                nLayers, dState, direct ? String.format(Locale.ROOT, "direct head for steps 1..%d (%d modes, season"
+                        + " %d)", maxHorizon, trained.model().config().horizonModes(), headSeason())
+                        : "forecasts by rollout", chosen.seed(), restarts == 1 ? "" : String.format(Locale.ROOT, " (lowest validation"
                         + " rollout MSE 1..%d of %d restarts: %.4f)", selectionHorizon, restarts, chosen.validationMse()),
                 trained.bestEpoch(), trained.epochs(), trained.stopReason(), trained.validationLoss(),
                 minutes(chosen.trainingSeconds()), trained.device(), KernelOpsProvider.get().name());
         stdout.printf(Locale.ROOT, "linear AR: %d lags and an intercept, least squares on the training rows;"
-                + " seasonal naive: %d rows back%n", arLags, season);
+                + " seasonal naive: %d rows back; NLinear: %d rows in, %d out, least squares on the training rows%n",
+                arLags, season, nlinearLookback, maxHorizon);
         stdout.println();
         ForecastReport.printTable(result.scores(), stdout);
         stdout.println();
@@ -216,8 +243,8 @@ public final class ForecastCommand implements Callable<Integer> {
      * Trains {@code --restarts} models on the training rows (validation rows for early stopping) and keeps the
      * one whose rollouts score best over steps 1..H on the validation rows.
      */
-    private Selected trainAndSelect(ForecastData fd, EventSeries series, Arch architecture, int selectionHorizon,
-                                    PrintWriter progress) {
+    private Selected trainAndSelect(ForecastData fd, EventSeries series, Arch architecture, boolean direct,
+                                    int maxHorizon, int selectionHorizon, PrintWriter progress) {
         TimeSplit ts = fd.split();
         double[] y = fd.targetValues();
         Selected best = null;
@@ -227,11 +254,13 @@ public final class ForecastCommand implements Callable<Integer> {
                     .dState(dState).epochs(epochs).maxMinutes(maxMinutes).patience(patience).windowLength(window)
                     .burnIn(Math.min(16, window / 2)).learningRate(learningRate).seed(seed + r).device(device)
                     .version("eval-forecast-" + fd.source());
+            if (direct) {
+                options.horizon(maxHorizon).horizonSeason(headSeason()).horizonNetworkFeatures(headReadsNetwork);
+            }
             Trainer.Result candidate = Trainer.train(List.of(series.slice(0, ts.trainEnd())),
                     List.of(series.slice(ts.trainEnd(), ts.validationEnd())), options, progress);
             trainingSeconds += candidate.seconds();
-            double validationMse = ForecastEvaluation.validationMse(new SsmRolloutForecaster(candidate.model(),
-                    KernelOpsProvider.get(), series, differences ? y : null, fd.target(), fd.samplingMicros(),
+            double validationMse = ForecastEvaluation.validationMse(ours(candidate.model(), direct, fd, series,
                     selectionHorizon), y, ts, selectionHorizon);
             progress.printf(Locale.ROOT, "seed %d: validation NLL %.4f, validation rollout MSE 1..%d %.4f%n",
                     seed + r, candidate.validationLoss(), selectionHorizon, validationMse);
@@ -241,6 +270,31 @@ public final class ForecastCommand implements Callable<Integer> {
             }
         }
         return new Selected(best.training(), best.seed(), best.validationMse(), trainingSeconds);
+    }
+
+    /** Our model as a forecaster of the evaluation: its direct head, or rollouts of up to H steps. */
+    private MultiStepForecaster ours(SsmModel model, boolean direct, ForecastData fd, EventSeries series, int horizon) {
+        if (direct) {
+            return new SsmDirectForecaster(model, KernelOpsProvider.get(), series, fd.target());
+        }
+        return new SsmRolloutForecaster(model, KernelOpsProvider.get(), series,
+                differences ? fd.targetValues() : null, fd.target(), fd.samplingMicros(), horizon);
+    }
+
+    /** The season that places the direct head's poles: --season, or none for 1. */
+    private int headSeason() {
+        return season >= 2 ? season : 0;
+    }
+
+    private boolean parseForecaster() {
+        switch (forecaster) {
+            case "direct":
+                return true;
+            case "rollout":
+                return false;
+            default:
+                throw new EvalInputException("--forecaster must be direct or rollout, got " + forecaster);
+        }
     }
 
     private int[] checkedHorizons() {
