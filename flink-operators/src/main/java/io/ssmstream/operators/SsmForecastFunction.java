@@ -238,8 +238,9 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         long start = System.nanoTime();
         double score = forecaster.step(state, ts * 1000L, values);
         metrics.stepped(System.nanoTime() - start, score >= anomalyThreshold);
+        float[] horizon = forecaster.horizon() == 0 ? null : forecaster.forecastHorizon(state);
         return new ForecastRecord(stream, ts, values, state.forecastMean().clone(), state.forecastStd().clone(),
-                score, state.modelVersion(), state.ssm().events());
+                score, state.modelVersion(), state.ssm().events(), horizon);
     }
 
     /** Whether the stream's last event is more than a TTL before {@code timeMillis} (see {@link IdleSweep#isIdle}). */

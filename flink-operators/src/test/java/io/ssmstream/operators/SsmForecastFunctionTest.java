@@ -114,6 +114,33 @@ class SsmForecastFunctionTest {
     }
 
     @Test
+    void aModelWithADirectHeadPutsItsForecastsOfTheNextEventsInEveryRecord() throws Exception {
+        SsmModel withHead = RandomModels.withHorizonHead(MODEL, 5, 3, 4);
+        try (var h = ForecasterHarness.open(artifact(withHead))) {
+            long[] ts = {1000, 2000, 3500};
+            float[] values = {10, 12, 9};
+            for (int i = 0; i < ts.length; i++) {
+                h.processElement(ForecasterHarness.event("a", ts[i], values[i]), ts[i]);
+            }
+            h.processWatermark(5000);
+            List<ForecastRecord> out = h.extractOutputValues();
+            StreamForecaster f = new StreamForecaster(withHead, KernelOpsProvider.get(), new LikelihoodScorer());
+            ForecasterState state = f.newState();
+            assertEquals(ts.length, out.size());
+            for (int i = 0; i < ts.length; i++) {
+                f.step(state, ts[i] * 1000, new float[] {values[i]});
+                assertEquals(5, out.get(i).horizon.length);
+                assertArrayEquals(f.forecastHorizon(state), out.get(i).horizon, "event " + i);
+            }
+        }
+        try (var h = harness()) {
+            h.processElement(ForecasterHarness.event("a", 1000, 10), 1000);
+            h.processWatermark(2000);
+            assertEquals(null, h.extractOutputValues().get(0).horizon, "no head, no horizon");
+        }
+    }
+
+    @Test
     void eventsAnEarlierVersionLeftWaitingInKeyedStateAreAppliedWithTheNewOnes() throws Exception {
         OperatorSubtaskState savepoint;
         try (var h = harness()) {

@@ -14,7 +14,9 @@ import java.util.Objects;
 /**
  * The forecast topic's value format:
  * <pre>{"stream":"pump-7","ts":1700000000000,"values":[..],"forecast":[..],"std":[..],
- *  "anomaly_score":0.12,"model_version":"mamba-v3","events":42}</pre>
+ *  "anomaly_score":0.12,"model_version":"mamba-v3","events":42,"horizon":[..]}</pre>
+ * {@code horizon}, the direct forecasts of the next H events ((H, d_input) row-major, event by event), is
+ * there only when the model has a direct head.
  *
  * <p>Why this shape: one flat JSON object per event that any consumer (a dashboard, {@code kcat}, Python) can
  * read without a schema registry. Floats are written as Jackson writes a float, i.e. the shortest text that reads
@@ -52,6 +54,9 @@ public final class ForecastJson {
         g.writeNumberField("anomaly_score", r.anomalyScore);
         g.writeStringField("model_version", r.modelVersion);
         g.writeNumberField("events", r.events);
+        if (r.horizon != null) {
+            JsonNumbers.writeFloats(g, "horizon", r.horizon);
+        }
         g.writeEndObject();
     }
 
@@ -110,7 +115,8 @@ public final class ForecastJson {
                 JsonNumbers.readFloats(root, "std"),
                 JsonNumbers.toDouble(JsonNumbers.required(root, "anomaly_score"), "anomaly_score"),
                 JsonNumbers.text(root, "model_version"),
-                JsonNumbers.toLong(JsonNumbers.required(root, "events"), "events"));
+                JsonNumbers.toLong(JsonNumbers.required(root, "events"), "events"),
+                JsonNumbers.readFloats(root, "horizon"));
     }
 
     /** {@link #parse(byte[])} of a JSON string. */

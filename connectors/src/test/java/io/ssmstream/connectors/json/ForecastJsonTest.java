@@ -29,6 +29,16 @@ class ForecastJsonTest {
     }
 
     @Test
+    void directForecastsOfTheNextEventsComeLastAndRoundTrip() {
+        ForecastRecord r = sample();
+        r.horizon = new float[] {1.5f, 2f, -0.25f, 7f, 8f, 9f};
+        String json = ForecastJson.toJson(r);
+        assertTrue(json.endsWith(",\"events\":42,\"horizon\":[1.5,2.0,-0.25,7.0,8.0,9.0]}"), json);
+        assertEquals(r, ForecastJson.parse(json));
+        assertNull(ForecastJson.parse(ForecastJson.toJson(sample())).horizon, "absent without a direct head");
+    }
+
+    @Test
     void floatsAreNotWidenedToTheirDoubleDigits() {
         String json = ForecastJson.toJson(sample());
         assertTrue(json.contains("[0.1,"), json);

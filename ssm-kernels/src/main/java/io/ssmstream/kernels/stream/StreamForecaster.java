@@ -31,6 +31,23 @@ public final class StreamForecaster {
         return runner.ops();
     }
 
+    /** H of the model's direct head; 0 when it has none. */
+    public int horizon() {
+        return runner.model().config().horizon();
+    }
+
+    /**
+     * The direct head's forecasts of the stream's next H events from its state (see {@code HorizonHead}).
+     *
+     * @return (H, d_input) row-major, raw units, a new array
+     * @throws IllegalStateException when the model has no direct head
+     */
+    public float[] forecastHorizon(ForecasterState state) {
+        float[] out = new float[horizon() * dInput];
+        runner.forecastHorizon(state.ssm(), out);
+        return out;
+    }
+
     /** A new stream's state: zeros, no previous event, no model version, no input window. */
     public ForecasterState newState() {
         return newState(null, 0);
