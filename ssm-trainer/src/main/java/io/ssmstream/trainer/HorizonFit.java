@@ -10,9 +10,11 @@ import io.ssmstream.kernels.simd.KernelOpsProvider;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
@@ -24,8 +26,11 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * job will run them, and at every event t the head's features φ_t are the regressors and the changes
  * u_{t+j} − u_t (j = 1..H, every channel, normalised) the targets. Features are standardised with the fit
  * rows' mean and std (folded into the saved weights) and the ridge penalty α·n·‖w_o‖² of each output o (a
- * step and a channel) is chosen among {@link #RIDGE_GRID} by its squared error on separate selection series
- * ({@link #DEFAULT_RIDGE} when they have no equation): near steps want less smoothing than far ones. The
+ * step j and a channel) is chosen among {@link #RIDGE_GRID} for its channel and its block of steps (j = 1,
+ * 2–3, 4–7, 8–15, …) together, by their squared error on separate selection series ({@link #DEFAULT_RIDGE}
+ * when they have no equation): near steps want less smoothing than far ones, and a block's many outputs
+ * choose more steadily than one output alone. With several channels each group also chooses between reading
+ * every channel's features and its own channel's only (the others may be more noise than signal for it). The
  * weights are those of the fit rows alone. Events before the {@link #WARM_UP}th of a series (a cold state)
  * and events with fewer than H events after them are not equations.
  *
@@ -34,7 +39,7 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  */
 public final class HorizonFit {
     /** α of the ridge penalty α·n·‖W‖² on standardised features. */
-    static final double[] RIDGE_GRID = {1e-3, 1e-2, 1e-1, 1};
+    static final double[] RIDGE_GRID = {1e-3, 1e-2, 1e-1, 1, 10};
     /** Events of a series whose state is too cold to be an equation. */
     static final int WARM_UP = 200;
     /** α when there is nothing to choose it on. */
@@ -77,48 +82,117 @@ public final class HorizonFit {
             }
             double[] ridge = new double[horizon * trained.config().dInput()];
             Arrays.fill(ridge, DEFAULT_RIDGE);
-            return new Result(withHead(trained, poles, horizon, fitSums.solve(DEFAULT_RIDGE)), ridge, Double.NaN,
-                    fitSums.n);
+            int[] all = new int[regressors];
+            for (int i = 0; i < regressors; i++) {
+                all[i] = i;
+            }
+            return new Result(withHead(trained, poles, horizon, fitSums.solve(DEFAULT_RIDGE, all)), ridge,
+                    Double.NaN, fitSums.n);
         }
-        int outputs = horizon * trained.config().dInput();
-        double[][] chosen = null; // {W, b} assembled output by output
+        int d = trained.config().dInput();
+        int outputs = horizon * d;
+        int blocks = block(horizon) + 1;
+        List<Candidate> candidates = candidates(fitSums, d, poles.modes(), regressors);
+        double[][] chosen = {new double[outputs * regressors], new double[outputs]}; // {W, b}, group by group
+        double[] bestGroupSse = new double[blocks * d];
+        Arrays.fill(bestGroupSse, Double.POSITIVE_INFINITY);
         double[] bestSse = new double[outputs];
         double[] ridge = new double[outputs];
-        for (double alpha : RIDGE_GRID) {
-            double[][] wb = fitSums.solve(alpha);
-            double[] sse = selectSums.squaredErrors(wb);
+        String[] choice = new String[blocks * d];
+        for (Candidate c : candidates) {
+            double[] sse = selectSums.squaredErrors(c.wb);
+            double[] groupSse = new double[blocks * d];
+            for (int o = 0; o < outputs; o++) {
+                groupSse[group(o, d, blocks)] += sse[o];
+            }
             if (log != null) {
-                log.printf(Locale.ROOT, "direct head: ridge %.0e, selection MSE over steps 1..%d %.5f%n", alpha,
+                log.printf(Locale.ROOT, "direct head: %s, selection MSE over steps 1..%d %.5f%n", c.label(),
                         horizon, sum(sse) / ((double) selectSums.n * outputs));
             }
-            if (chosen == null) {
-                chosen = wb;
-                bestSse = sse;
-                Arrays.fill(ridge, alpha);
-                continue;
-            }
             for (int o = 0; o < outputs; o++) {
-                if (sse[o] < bestSse[o]) {
+                int g = group(o, d, blocks);
+                if (groupSse[g] < bestGroupSse[g]) {
                     bestSse[o] = sse[o];
-                    ridge[o] = alpha;
-                    System.arraycopy(wb[0], o * fitSums.features, chosen[0], o * fitSums.features, fitSums.features);
-                    chosen[1][o] = wb[1][o];
+                    ridge[o] = c.alpha;
+                    System.arraycopy(c.wb[0], o * regressors, chosen[0], o * regressors, regressors);
+                    chosen[1][o] = c.wb[1][o];
+                }
+            }
+            for (int g = 0; g < groupSse.length; g++) {
+                if (groupSse[g] < bestGroupSse[g]) {
+                    bestGroupSse[g] = groupSse[g];
+                    choice[g] = c.label();
                 }
             }
         }
         double mse = sum(bestSse) / ((double) selectSums.n * outputs);
         if (log != null) {
-            StringBuilder counts = new StringBuilder();
-            for (double alpha : RIDGE_GRID) {
-                long k = Arrays.stream(ridge).filter(r -> r == alpha).count();
-                counts.append(String.format(Locale.ROOT, " %.0e: %d", alpha, k));
+            Map<String, Integer> counts = new TreeMap<>();
+            for (String label : choice) {
+                counts.merge(label, 1, Integer::sum);
             }
-            log.printf(Locale.ROOT, "direct head: %d modes, %d features, %d equations; ridge per output (step and"
-                    + " channel) chosen on the selection events, outputs per ridge:%s; selection MSE %.5f%n",
-                    poles.modes(), fitSums.features, fitSums.n, counts, mse);
+            log.printf(Locale.ROOT, "direct head: %d modes, %d features, %d equations; chosen per channel and block of"
+                    + " steps (1, 2-3, 4-7, ...) on the selection events: %s; selection MSE %.5f%n",
+                    poles.modes(), regressors, fitSums.n, counts, mse);
             log.flush();
         }
         return new Result(withHead(trained, poles, horizon, chosen), ridge, mse, fitSums.n);
+    }
+
+    /**
+     * A fitted readout: every channel's outputs from all channels' features ({@code own} false), or each
+     * channel's outputs from its own features only, plus the network's when they are read ({@code own} true;
+     * only with several channels, where the others' may be more noise than signal).
+     */
+    private record Candidate(double alpha, boolean own, double[][] wb) {
+        String label() {
+            return String.format(Locale.ROOT, "%s ridge %.0e", own ? "own channel" : "all channels", alpha);
+        }
+    }
+
+    private static List<Candidate> candidates(Sums sums, int d, int modes, int regressors) {
+        List<Candidate> out = new ArrayList<>();
+        int[] all = new int[regressors];
+        for (int i = 0; i < regressors; i++) {
+            all[i] = i;
+        }
+        for (double alpha : RIDGE_GRID) {
+            out.add(new Candidate(alpha, false, sums.solve(alpha, all)));
+        }
+        if (d == 1) {
+            return out;
+        }
+        int network = regressors - 2 * d * modes; // the network's features after the channels' re and im
+        for (double alpha : RIDGE_GRID) {
+            double[][] assembled = {new double[sums.outputs * regressors], new double[sums.outputs]};
+            for (int k = 0; k < d; k++) {
+                int[] columns = new int[2 * modes + network];
+                for (int p = 0; p < modes; p++) {
+                    columns[p] = k * modes + p;                 // Re s_k
+                    columns[modes + p] = d * modes + k * modes + p; // Im s_k
+                }
+                for (int j = 0; j < network; j++) {
+                    columns[2 * modes + j] = 2 * d * modes + j;
+                }
+                double[][] wb = sums.solve(alpha, columns);
+                for (int o = k; o < sums.outputs; o += d) {
+                    System.arraycopy(wb[0], o * regressors, assembled[0], o * regressors, regressors);
+                    assembled[1][o] = wb[1][o];
+                }
+            }
+            out.add(new Candidate(alpha, true, assembled));
+        }
+        return out;
+    }
+
+    /** The block of step {@code step} (1-based): 0 for step 1, 1 for 2–3, 2 for 4–7, … */
+    static int block(int step) {
+        return 31 - Integer.numberOfLeadingZeros(step);
+    }
+
+    /** The (channel, block) group of output o = (step − 1)·d + channel, whose ridge is chosen together. */
+    private static int group(int o, int d, int blocks) {
+        return (o % d) * blocks + block(o / d + 1);
     }
 
     private static double sum(double[] a) {
@@ -264,48 +338,51 @@ public final class HorizonFit {
         }
 
         /**
-         * The ridge solution on standardised features, returned in raw feature units:
-         * {W (O, F) row-major, b (O)}.
+         * The ridge solution on the standardised features {@code columns}, returned in raw feature units:
+         * {W (O, F) row-major, zero outside {@code columns}, b (O)}.
          */
-        double[][] solve(double alpha) {
-            double[] m = new double[features];
-            double[] scale = new double[features];
-            for (int i = 0; i < features; i++) {
-                m[i] = sx[i] / n;
-            }
-            for (int i = 0; i < features; i++) {
-                double var = sxx[i * features + i] / n - m[i] * m[i];
+        double[][] solve(double alpha, int[] columns) {
+            int c = columns.length;
+            double[] m = new double[c];
+            double[] scale = new double[c];
+            for (int i = 0; i < c; i++) {
+                int f = columns[i];
+                m[i] = sx[f] / n;
+                double var = sxx[f * features + f] / n - m[i] * m[i];
                 scale[i] = var > 1e-12 ? Math.sqrt(var) : 1;
             }
-            DMatrixRMaj gram = new DMatrixRMaj(features, features);
-            for (int i = 0; i < features; i++) {
-                for (int j = i; j < features; j++) {
-                    double centred = sxx[i * features + j] - n * m[i] * m[j];
+            DMatrixRMaj gram = new DMatrixRMaj(c, c);
+            for (int i = 0; i < c; i++) {
+                for (int j = i; j < c; j++) {
+                    int fi = Math.min(columns[i], columns[j]); // Σφφᵀ is kept as its upper triangle
+                    int fj = Math.max(columns[i], columns[j]);
+                    double centred = sxx[fi * features + fj] - n * m[i] * m[j];
                     double g = centred / (scale[i] * scale[j]);
                     gram.set(i, j, g);
                     gram.set(j, i, g);
                 }
                 gram.add(i, i, alpha * n);
             }
-            DMatrixRMaj cross = new DMatrixRMaj(features, outputs);
-            for (int i = 0; i < features; i++) {
+            DMatrixRMaj cross = new DMatrixRMaj(c, outputs);
+            for (int i = 0; i < c; i++) {
+                int f = columns[i];
                 for (int o = 0; o < outputs; o++) {
-                    cross.set(i, o, (sxy[i * outputs + o] - m[i] * sy[o]) / scale[i]);
+                    cross.set(i, o, (sxy[f * outputs + o] - m[i] * sy[o]) / scale[i]);
                 }
             }
-            LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(features);
+            LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(c);
             if (!solver.setA(gram)) {
                 throw new IllegalStateException("the head's normal equations are singular at ridge " + alpha);
             }
-            DMatrixRMaj a = new DMatrixRMaj(features, outputs);
+            DMatrixRMaj a = new DMatrixRMaj(c, outputs);
             solver.solve(cross, a);
             double[] w = new double[outputs * features];
             double[] b = new double[outputs];
             for (int o = 0; o < outputs; o++) {
                 double intercept = sy[o] / n;
-                for (int i = 0; i < features; i++) {
+                for (int i = 0; i < c; i++) {
                     double wi = a.get(i, o) / scale[i];
-                    w[o * features + i] = wi;
+                    w[o * features + columns[i]] = wi;
                     intercept -= wi * m[i];
                 }
                 b[o] = intercept;

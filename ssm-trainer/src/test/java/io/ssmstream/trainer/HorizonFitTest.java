@@ -124,6 +124,50 @@ class HorizonFitTest {
         }
     }
 
+    /** {@code s} with a second channel of white noise beside it. */
+    private static EventSeries withNoiseChannel(EventSeries s, long seed) {
+        Random r = new Random(seed);
+        float[] values = new float[2 * s.size()];
+        for (int t = 0; t < s.size(); t++) {
+            values[2 * t] = s.values()[t];
+            values[2 * t + 1] = (float) (5 * r.nextGaussian());
+        }
+        return new EventSeries(s.source(), List.of("value", "noise"), s.micros(), values);
+    }
+
+    @Test
+    void aChannelOfPureNoiseBesideTheSeriesCostsItsForecastsNothingMuch() {
+        EventSeries s = daily(4000, 10);
+        EventSeries pair = withNoiseChannel(s, 11);
+        ModelConfig one = untrained(Arch.LRU, s).config();
+        ModelConfig config = ModelConfig.builder(Arch.LRU, 2).dModel(8).nLayers(1).dState(4).dtUnitMs(3_600_000)
+                .inputMean(new float[] {one.inputMean()[0], 0}).inputStd(new float[] {one.inputStd()[0], 5}).build();
+        HorizonFit.Result alone = HorizonFit.fit(untrained(Arch.LRU, s), HorizonPoles.of(24), HORIZON, false,
+                List.of(s.slice(0, 2500)), List.of(s.slice(2500, 3200)), null);
+        HorizonFit.Result beside = HorizonFit.fit(ModelInitializer.initialize(config, 1), HorizonPoles.of(24),
+                HORIZON, false, List.of(pair.slice(0, 2500)), List.of(pair.slice(2500, 3200)), null);
+        double aloneMse = directAndPersistenceMse(alone.model(), s, 3200, 4000)[0];
+
+        SsmRunner runner = new SsmRunner(beside.model(), KernelOpsProvider.scalar());
+        StreamState state = StreamState.zeros(beside.model());
+        float[] out = new float[2 * HORIZON];
+        double sse = 0;
+        int count = 0;
+        for (int t = 0; t < 4000 - HORIZON; t++) {
+            runner.step(state, new float[] {pair.values()[2 * t], pair.values()[2 * t + 1]}, 1f, new float[2],
+                    new float[2]);
+            if (t >= 3200) {
+                runner.forecastHorizon(state, out);
+                for (int j = 0; j < HORIZON; j++) {
+                    double e = out[2 * j] - s.values()[t + 1 + j];
+                    sse += e * e;
+                    count++;
+                }
+            }
+        }
+        assertTrue(sse / count < 1.05 * aloneMse, "beside noise " + sse / count + ", alone " + aloneMse);
+    }
+
     @Test
     void seriesTooShortForOneEquationIsAClearError() {
         EventSeries s = daily(240, 9);

@@ -90,7 +90,8 @@ public final class ForecastCommand implements Callable<Integer> {
     int arLags;
 
     @Option(names = "--nlinear-lookback", paramLabel = "L", defaultValue = "336",
-            description = "Rows the NLinear baseline reads (default: ${DEFAULT-VALUE}, the paper's).")
+            description = "Rows the NLinear baseline reads (default: ${DEFAULT-VALUE}, the paper's; fewer when the"
+                    + " training rows do not give twice as many equations).")
     int nlinearLookback;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "forecast-output",
@@ -185,7 +186,11 @@ public final class ForecastCommand implements Callable<Integer> {
 
         double[] y = fd.targetValues();
         LinearAutoregression ar = LinearAutoregression.fit(y, ts.trainEnd(), arLags, maxHorizon); // fails fast
-        NLinear nLinear = NLinear.fit(y, ts.trainEnd(), nlinearLookback, maxHorizon);
+        int lookback = Math.max(2, Math.min(nlinearLookback, (ts.trainEnd() - maxHorizon + 1) / 3));
+        if (nlinearLookback < 2) {
+            throw new EvalInputException("--nlinear-lookback must be at least 2, got " + nlinearLookback);
+        }
+        NLinear nLinear = NLinear.fit(y, ts.trainEnd(), lookback, maxHorizon);
 
         EventSeries series = differences ? fd.differences() : fd.series();
         int selectionHorizon = Math.min(maxHorizon, ts.validationRows());
@@ -224,7 +229,7 @@ public final class ForecastCommand implements Callable<Integer> {
                 minutes(chosen.trainingSeconds()), trained.device(), KernelOpsProvider.get().name());
         stdout.printf(Locale.ROOT, "linear AR: %d lags and an intercept, least squares on the training rows;"
                 + " seasonal naive: %d rows back; NLinear: %d rows in, %d out, least squares on the training rows%n",
-                arLags, season, nlinearLookback, maxHorizon);
+                arLags, season, lookback, maxHorizon);
         stdout.println();
         ForecastReport.printTable(result.scores(), stdout);
         stdout.println();

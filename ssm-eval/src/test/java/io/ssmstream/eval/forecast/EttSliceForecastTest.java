@@ -26,7 +26,7 @@ class EttSliceForecastTest {
         assumeTrue(Files.isRegularFile(ETTH1), ETTH1.toAbsolutePath() + " is absent: skipping the ETTh1 slice");
         Path out = dir.resolve("out");
         ForecastCommandTest.Run r = ForecastCommandTest.run("eval", "forecast", "--data", ETTH1.toString(),
-                "--target", "OT", "--rows", "1500", "--horizons", "1,24,48", "--inputs", "all", "--differences", "--out",
+                "--target", "OT", "--rows", "1500", "--horizons", "1,24,48", "--inputs", "all", "--forecaster", "rollout", "--differences", "--out",
                 out.toString(), "--d-model", "8", "--n-layers", "1", "--d-state", "8", "--window", "128",
                 "--epochs", "2", "--restarts", "2", "--threads", "1");
         assertEquals(0, r.exit(), r.err());
@@ -37,7 +37,7 @@ class EttSliceForecastTest {
         assertEquals(2, r.err().lines().filter(l -> l.matches("seed [01]: validation NLL .*")).count(), r.err());
 
         Map<String, Map<Integer, double[]>> m = ForecastCommandTest.readMetrics(out.resolve("metrics.csv"));
-        assertEquals(4, m.size());
+        assertEquals(5, m.size());
         for (Map<Integer, double[]> byHorizon : m.values()) {
             assertEquals(3, byHorizon.size());
             assertEquals(300 - 48 + 1, (int) byHorizon.get(48)[0]);

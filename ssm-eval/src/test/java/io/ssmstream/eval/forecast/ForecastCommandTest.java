@@ -57,7 +57,7 @@ class ForecastCommandTest {
 
     @Test
     @Tag("slow")
-    void modelAndLinearArBeatPersistenceBeyondOneStepOnADailySineWithArNoise() throws IOException {
+    void directHeadAndLinearArBeatPersistenceBeyondOneStepOnADailySineWithArNoise() throws IOException {
         Path csv = SyntheticSeries.sineWithArNoise(dir, 1200, 1);
         Path out = dir.resolve("out");
         Run r = run("eval", "forecast", "--data", csv.toString(), "--target", "load", "--horizons", "1,6,12",
@@ -67,8 +67,8 @@ class ForecastCommandTest {
         assertEquals(0, r.exit(), r.err());
 
         Map<String, Map<Integer, double[]>> m = readMetrics(out.resolve("metrics.csv"));
-        assertEquals(List.of("linear AR(24)", "ours", "persistence", "seasonal naive"),
-                m.keySet().stream().sorted().toList());
+        assertEquals(List.of("NLinear(236)", "linear AR(24)", "ours", "persistence", "seasonal naive"),
+                m.keySet().stream().sorted().toList(), "NLinear's lookback: (720 training rows - 12 + 1) / 3");
         // 240 test rows: 240 - h + 1 origins per horizon
         assertEquals(229, (int) m.get("ours").get(12)[0]);
         for (int h : new int[] {6, 12}) {
@@ -81,6 +81,7 @@ class ForecastCommandTest {
         // at one step ahead the mean over 1..h is the error at h
         assertEquals(m.get("ours").get(1)[1], m.get("ours").get(1)[3], 1e-9);
 
+        assertTrue(r.out().contains("direct head for steps 1..12 (42 modes, season 24)"), r.out());
         assertTrue(r.out().contains("MSE 1..h"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith("12  seasonal naive")), r.out());
         assertPng(out.resolve("forecast.png"));
@@ -114,6 +115,9 @@ class ForecastCommandTest {
             {"--horizons", "0,4"},
             {"--arch", "transformer"},
             {"--ar-lags", "80"},
+            {"--forecaster", "both"},
+            {"--differences", "true"},
+            {"--nlinear-lookback", "1"},
         };
         for (String[] c : cases) {
             Run r = run("eval", "forecast", "--data", csv.toString(), "--target", "load", "--horizons", "1,4",
