@@ -83,6 +83,34 @@ class TrainerCliTest {
     }
 
     @Test
+    void horizonGivesTheModelADirectHeadThatFineTuningRefits() throws IOException {
+        Path input = csv(600);
+        Path model = dir.resolve("h.safetensors");
+        Run r = run(small("--input", input.toString(), "--arch", "s4d", "--out", model.toString(), "--horizon", "24",
+                "--horizon-season", "12"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("direct head: 24 modes, 48 features, 316 equations"), r.err());
+        SsmModel m = SsmModel.load(model);
+        assertEquals(24, m.config().horizon());
+        assertEquals(24, m.config().horizonModes(), "3 time scales × harmonics 0..6 of 12, and 3 decays");
+
+        Path tuned = dir.resolve("h-tuned.safetensors");
+        Run t = run("train", "--input", input.toString(), "--init-from", model.toString(), "--epochs", "1",
+                "--window", "64", "--out", tuned.toString());
+        assertEquals(0, t.code(), t.err());
+        SsmModel tm = SsmModel.load(tuned);
+        assertEquals(m.config().toJson(), tm.config().toJson());
+        assertEquals(m.tensors().get("horizon.frequency"), tm.tensors().get("horizon.frequency"));
+        assertTrue(t.err().contains("direct head: 24 modes"), t.err());
+
+        Run bad = run(small("--input", input.toString(), "--out", dir.resolve("x.safetensors").toString(),
+                "--horizon-season", "1"));
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().strip().endsWith("\nssm-stream: error: --horizon-season must be 0 (none) or at least 2"
+                + " steps, got 1"), bad.err());
+    }
+
+    @Test
     void userErrorsExitWithCodeTwoAndOneLine() throws IOException {
         Path input = csv(200);
         Path model = dir.resolve("m.safetensors");

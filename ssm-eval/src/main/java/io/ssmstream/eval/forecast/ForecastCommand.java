@@ -159,6 +159,9 @@ public final class ForecastCommand implements Callable<Integer> {
         if (season < 1) {
             throw new EvalInputException("--season must be at least 1, got " + season);
         }
+        if (nlinearLookback < 2) {
+            throw new EvalInputException("--nlinear-lookback must be at least 2, got " + nlinearLookback);
+        }
         if (restarts < 1) {
             throw new EvalInputException("--restarts must be at least 1, got " + restarts);
         }
@@ -187,9 +190,6 @@ public final class ForecastCommand implements Callable<Integer> {
         double[] y = fd.targetValues();
         LinearAutoregression ar = LinearAutoregression.fit(y, ts.trainEnd(), arLags, maxHorizon); // fails fast
         int lookback = Math.max(2, Math.min(nlinearLookback, (ts.trainEnd() - maxHorizon + 1) / 3));
-        if (nlinearLookback < 2) {
-            throw new EvalInputException("--nlinear-lookback must be at least 2, got " + nlinearLookback);
-        }
         NLinear nLinear = NLinear.fit(y, ts.trainEnd(), lookback, maxHorizon);
 
         EventSeries series = differences ? fd.differences() : fd.series();

@@ -116,7 +116,7 @@ class ForecastCommandTest {
             {"--arch", "transformer"},
             {"--ar-lags", "80"},
             {"--forecaster", "both"},
-            {"--differences", "true"},
+            {"--differences", "--forecaster=direct"},
             {"--nlinear-lookback", "1"},
         };
         for (String[] c : cases) {

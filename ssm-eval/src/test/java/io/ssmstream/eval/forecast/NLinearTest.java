@@ -2,6 +2,7 @@ package io.ssmstream.eval.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.eval.EvalInputException;
 import java.util.Random;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class NLinearTest {
 
     @Test
-    void aSeriesThatRepeatsWithinTheWindowIsForecastExactlyWhateverItsLevel() {
+    void aRepeatingSeriesIsForecastWithinItsNoiseAtALevelTrainingNeverSaw() {
         int period = 10;
         double[] y = new double[1_000];
         Random random = new Random(3);
@@ -19,16 +20,18 @@ class NLinearTest {
             cycle[i] = random.nextGaussian();
         }
         for (int t = 0; t < y.length; t++) {
-            y[t] = cycle[t % period] + (t >= 700 ? 5 : 0); // a level never seen in training from row 700 on
+            y[t] = cycle[t % period] + 0.01 * random.nextGaussian() + (t >= 700 ? 5 : 0); // a new level from row 700
         }
         NLinear model = NLinear.fit(y, 600, 2 * period, 15);
         double[] out = new double[15];
+        double worst = 0;
         for (int t = 720; t < 800; t++) {
             model.forecast(t, 15, out);
             for (int j = 0; j < 15; j++) {
-                assertEquals(y[t + 1 + j], out[j], 1e-6, "origin " + t + " step " + (j + 1));
+                worst = Math.max(worst, Math.abs(out[j] - y[t + 1 + j]));
             }
         }
+        assertTrue(worst < 0.1, "largest error " + worst + " with noise of std 0.01");
     }
 
     @Test
