@@ -14,7 +14,7 @@ import java.util.Arrays;
  * </ul>
  * How they were chosen: on the validation rows of ETTh1 and ETTh2 (not the test rows), MSE over steps 1..336,
  * the seasonal layout above was better than 28 modes (harmonics up to 6 at T = S/2, 2S, 8S, 32S) on both
- * files, and better than the 64 season-free modes.
+ * files, and better than the 64 season-free modes ({@code tools/horizon-poles/compare_poles.py}).
  *
  * @param logTimescale log T_p, (P)
  * @param frequency    ω_p in radians per step, (P)
