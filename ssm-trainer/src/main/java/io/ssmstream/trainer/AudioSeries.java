@@ -4,6 +4,11 @@ import io.ssmstream.kernels.audio.AudioClip;
 import io.ssmstream.kernels.audio.AudioFeatures;
 import io.ssmstream.kernels.audio.AudioFrontEnd;
 import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.simd.KernelOpsProvider;
+import io.ssmstream.kernels.stream.ForecasterState;
+import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.NllQuantileScorer;
+import io.ssmstream.kernels.stream.StreamForecaster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * Audio as training data: each clip through the same streaming front end the job runs ({@link AudioFrontEnd}),
  * one frame per event (d_input = bands, one hop between events), one series per clip. The trained model then
- * carries the front-end settings in its metadata ({@link #withFeatures}), so the job computes the same frames.
+ * carries the front-end settings in its metadata ({@link #withFeatures}), so the job computes the same frames,
+ * and the distribution of its likelihoods of the training frames, which the job's scorer is calibrated with.
  */
 public final class AudioSeries {
     /** Frame times of a clip start here (epoch µs); only the gaps between frames matter to the model. */
@@ -92,10 +98,35 @@ public final class AudioSeries {
         return new EventSeries(clip.source(), columns, micros, values);
     }
 
-    /** {@code model} with the front-end settings in its metadata, as the job and eval read them. */
-    public static SsmModel withFeatures(SsmModel model, AudioFeatures features) {
+    /**
+     * {@code model} with the front-end settings in its metadata, as the job and eval read them, and the
+     * quantiles of its likelihoods of the {@code frames} it was trained on, which the job's scorer compares every
+     * frame with ({@link NllQuantileScorer}): each clip streamed from a new state, as the job streams a
+     * microphone, every frame from the second scored against the forecast made before it.
+     */
+    public static SsmModel withFeatures(SsmModel model, AudioFeatures features, List<EventSeries> frames) {
+        StreamForecaster forecaster = new StreamForecaster(model, KernelOpsProvider.get(), new GaussianTailScorer());
+        int total = frames.stream().mapToInt(s -> Math.max(0, s.size() - 1)).sum();
+        if (total == 0) {
+            throw new TrainingDataException("no clip has two frames to take the model's likelihoods on");
+        }
+        double[] nlls = new double[total];
+        int n = 0;
+        for (EventSeries s : frames) {
+            ForecasterState state = forecaster.newState();
+            float[] event = new float[s.channels()];
+            for (int t = 0; t < s.size(); t++) {
+                System.arraycopy(s.values(), t * event.length, event, 0, event.length);
+                if (t > 0) {
+                    nlls[n++] = NllQuantileScorer.nll(event, state.forecastMean(), state.forecastStd());
+                }
+                forecaster.step(state, s.micros()[t], event);
+            }
+        }
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         meta.put(AudioFeatures.METADATA_KEY, features.toJson());
+        meta.put(NllQuantileScorer.METADATA_KEY, NllQuantileScorer.toJson(
+                NllQuantileScorer.quantilesOf(nlls, NllQuantileScorer.DEFAULT_QUANTILES)));
         return SsmModel.of(model.config(), model.tensors(), meta);
     }
 }

@@ -196,7 +196,7 @@ public final class TrainerCli implements Callable<Integer> {
             err.println("device: " + describeDevice(o.device));
             err.flush();
             Trainer.Result r = Trainer.train(train, val, o, err);
-            SsmModel trained = features == null ? r.model() : AudioSeries.withFeatures(r.model(), features);
+            SsmModel trained = features == null ? r.model() : AudioSeries.withFeatures(r.model(), features, train);
             trained.save(this.out);
             stdout.printf(Locale.ROOT, "train loss %.4f, validation loss %.4f (epoch %d of %d, %s), %.0f events/s on %s,"
                             + " %s; wrote %s (%s)%n", r.trainLoss(), r.validationLoss(), r.bestEpoch(), r.epochs(),

@@ -2,6 +2,7 @@ package io.ssmstream.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.ssmstream.kernels.audio.AudioClip;
 import io.ssmstream.kernels.audio.AudioFeatures;
 import io.ssmstream.kernels.audio.AudioFrontEnd;
 import io.ssmstream.kernels.model.SsmModel;
+import io.ssmstream.kernels.stream.NllQuantileScorer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -86,6 +88,10 @@ class AudioTrainingTest {
         assertEquals(10.0, model.config().dtUnitMs(), 1e-9, "one hop is one time unit");
         AudioFeatures stored = AudioFeatures.fromMetadata(model.metadata(), out.toString());
         assertEquals(AudioFeatures.builder().bands(8).build(), stored);
+        assertInstanceOf(NllQuantileScorer.class, NllQuantileScorer.forModel(model, out.toString()),
+                "the job scores with the model's likelihood quantiles of its training frames");
+        assertTrue(model.metadata().get(NllQuantileScorer.METADATA_KEY).split(",").length
+                == NllQuantileScorer.DEFAULT_QUANTILES);
     }
 
     @Test

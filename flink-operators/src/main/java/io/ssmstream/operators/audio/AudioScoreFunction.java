@@ -5,9 +5,10 @@ import io.ssmstream.connectors.audio.AudioScoreRecord;
 import io.ssmstream.kernels.audio.AudioFeatures;
 import io.ssmstream.kernels.audio.AudioFrontEnd;
 import io.ssmstream.kernels.audio.AudioFrontEndState;
+import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
-import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.NllQuantileScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.ModelArtifact;
 import io.ssmstream.operators.state.AudioFrontEndStateSerializer;
@@ -92,7 +93,9 @@ public class AudioScoreFunction extends KeyedProcessFunction<String, AudioChunk,
 
     @Override
     public void open(OpenContext openContext) {
-        forecaster = new StreamForecaster(model.load(), KernelOpsProvider.get(), new GaussianTailScorer());
+        SsmModel loaded = model.load();
+        forecaster = new StreamForecaster(loaded, KernelOpsProvider.get(), NllQuantileScorer.forModel(loaded,
+                "model " + model.version()));
         frontEnds = new HashMap<>();
         StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofMillis(idleTtlMillis))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)

@@ -2,6 +2,7 @@ package io.ssmstream.operators.audio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.NllQuantileScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.kernels.testing.RandomModels;
 import io.ssmstream.operators.ModelArtifact;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -49,8 +52,13 @@ class AudioScoreFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AudioChunk, AudioScoreRecord> harness()
             throws Exception {
+        return harness(ARTIFACT);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AudioChunk, AudioScoreRecord> harness(
+            ModelArtifact artifact) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AudioScoreFunction(ARTIFACT, FEATURES, Duration.ofSeconds(1),
+                new KeyedProcessOperator<>(new AudioScoreFunction(artifact, FEATURES, Duration.ofSeconds(1),
                         Duration.ofHours(1))), c -> c.stream, Types.STRING);
     }
 
@@ -122,6 +130,38 @@ class AudioScoreFunctionTest {
             assertEquals(ARTIFACT.version(), r.modelVersion);
         }
         assertEquals(100, records.get(0).frames, "100 frames per second at a 10 ms hop");
+    }
+
+    @Test
+    void aModelCarryingItsLikelihoodQuantilesIsScoredWithThem() throws Exception {
+        SsmModel calibrated = SsmModel.of(MODEL.config(), MODEL.tensors(), Map.of(NllQuantileScorer.METADATA_KEY,
+                NllQuantileScorer.toJson(new float[] {-2, -1, 0, 1, 2, 3})));
+        float[] s = signal(1.2, 2);
+        List<AudioScoreRecord> records;
+        try (var h = harness(artifact(calibrated))) {
+            h.open();
+            for (AudioChunk c : chunks("mic", s, 1600)) {
+                h.processElement(c, c.startMillis());
+            }
+            h.processWatermark(Long.MAX_VALUE);
+            records = new ArrayList<>(h.extractOutputValues());
+        }
+        AudioFrontEnd fe = new AudioFrontEnd(FEATURES, RATE);
+        StreamForecaster f = new StreamForecaster(calibrated, KernelOpsProvider.get(),
+                NllQuantileScorer.forModel(calibrated, "test"));
+        ForecasterState state = f.newState();
+        double[] firstSecond = {0, 0};
+        fe.process(fe.newState(), T0_MS * 1000, s, 0, s.length, (ts, bands) -> {
+            double score = f.step(state, ts, bands);
+            if (ts / 1000 < T0_MS + 1000) {
+                firstSecond[0] += score;
+                firstSecond[1]++;
+            }
+        });
+        assertEquals(firstSecond[1], records.get(0).frames);
+        assertEquals(firstSecond[0] / firstSecond[1], records.get(0).meanScore, 1e-12);
+        assertNotEquals(run(chunks("mic", s, 1600)).get(0).meanScore, records.get(0).meanScore,
+                "the same model without quantiles is scored by the Gaussian tail");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -149,7 +150,7 @@ public final class AudioEvalCommand implements Callable<Integer> {
         TrainingOptions o = new TrainingOptions().dModel(dModel).nLayers(nLayers).dState(dState).epochs(epochs)
                 .maxMinutes(maxMinutes).seed(seed).device("cpu").version("eval-audio-" + normalKey.replace(' ', '-'));
         Trainer.Result trained = Trainer.train(series, null, o, err);
-        SsmModel model = AudioSeries.withFeatures(trained.model(), features);
+        SsmModel model = AudioSeries.withFeatures(trained.model(), features, series);
         if (saveModel != null) {
             model.save(saveModel);
         }
@@ -178,15 +179,16 @@ public final class AudioEvalCommand implements Callable<Integer> {
                         + " clip score: mean of %s frame scores%n", classes.get(normalKey), trainClips.size(), train,
                 trained.validationLoss(), testFolds,
                 topFraction == 1 ? "all its" : String.format(Locale.ROOT, "its top %.0f%%", topFraction * 100));
-        out.printf(Locale.ROOT, "%-16s %6s %12s %10s%n", "class", "clips", "AUC(score)", "AUC(nll)");
+        out.printf(Locale.ROOT, "%-16s %6s %12s %10s %10s%n", "class", "clips", "AUC(score)", "AUC(tail)", "AUC(nll)");
         for (Map.Entry<String, List<ClipScorer.Scores>> e : scored.entrySet()) {
             if (e.getKey().equals(normalKey)) {
                 continue;
             }
             List<ClipScorer.Scores> anomalies = e.getValue();
-            out.printf(Locale.ROOT, "%-16s %6d %12.3f %10.3f%n", classes.get(e.getKey()), anomalies.size(),
-                    RocAuc.of(column(anomalies, true), column(normals, true)),
-                    RocAuc.of(column(anomalies, false), column(normals, false)));
+            out.printf(Locale.ROOT, "%-16s %6d %12.3f %10.3f %10.3f%n", classes.get(e.getKey()), anomalies.size(),
+                    RocAuc.of(column(anomalies, ClipScorer.Scores::score), column(normals, ClipScorer.Scores::score)),
+                    RocAuc.of(column(anomalies, ClipScorer.Scores::tail), column(normals, ClipScorer.Scores::tail)),
+                    RocAuc.of(column(anomalies, ClipScorer.Scores::nll), column(normals, ClipScorer.Scores::nll)));
         }
         out.printf(Locale.ROOT, "%-16s %6d   (held-out normal clips)%n", classes.get(normalKey), normals.size());
         out.flush();
@@ -216,7 +218,7 @@ public final class AudioEvalCommand implements Callable<Integer> {
         }
     }
 
-    private static double[] column(List<ClipScorer.Scores> s, boolean score) {
-        return s.stream().mapToDouble(x -> score ? x.score() : x.nll()).toArray();
+    private static double[] column(List<ClipScorer.Scores> s, ToDoubleFunction<ClipScorer.Scores> which) {
+        return s.stream().mapToDouble(which).toArray();
     }
 }

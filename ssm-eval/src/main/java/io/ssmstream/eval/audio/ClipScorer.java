@@ -9,27 +9,31 @@ import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.simd.KernelOpsProvider;
 import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.GaussianTailScorer;
+import io.ssmstream.kernels.stream.NllQuantileScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import java.util.Arrays;
 
 /**
  * Scores a clip exactly as the job does: 100 ms chunks through the streaming front end, each frame one step of
- * the kernels' {@link StreamForecaster} with the job's scorer. Two clip scores, each the mean of the clip's top
- * {@code topFraction} frame scores (1: all frames): the scorer's score in [0, 1], and the forecast's Gaussian negative
- * log-likelihood of the frame (mean over bands; unbounded, so it still ranks where the scorer saturates at 1).
+ * the kernels' {@link StreamForecaster} with the job's scorer ({@link NllQuantileScorer#forModel}). Three clip
+ * scores, each the mean of the clip's top {@code topFraction} frame scores (1: all frames): the job's score in
+ * [0, 1], the Gaussian tail score (the job's scorer before the likelihood quantiles, {@link GaussianTailScorer}),
+ * and the forecast's Gaussian negative log-likelihood of the frame (mean over bands; unbounded).
  */
 final class ClipScorer {
     private static final double CHUNK_SECONDS = 0.1;
 
-    record Scores(double score, double nll, int frames) {
+    record Scores(double score, double tail, double nll, int frames) {
     }
 
     private final StreamForecaster forecaster;
+    private final GaussianTailScorer tailScorer = new GaussianTailScorer();
     private final AudioFeatures features;
     private final double topFraction;
 
     ClipScorer(SsmModel model, AudioFeatures features, double topFraction) {
-        this.forecaster = new StreamForecaster(model, KernelOpsProvider.get(), new GaussianTailScorer());
+        this.forecaster = new StreamForecaster(model, KernelOpsProvider.get(),
+                NllQuantileScorer.forModel(model, "the trained model"));
         this.features = features;
         this.topFraction = topFraction;
     }
@@ -43,11 +47,14 @@ final class ClipScorer {
         ForecasterState state = forecaster.newState();
         int n = Math.max(0, (clip.samples().length - fe.windowSamples()) / fe.hopSamples() + 1);
         double[] scores = new double[n];
+        double[] tails = new double[n];
         double[] nlls = new double[n];
         int[] k = {0};
+        float[] none = new float[0];
         AudioFrontEnd.FrameListener onFrame = (ts, bands) -> {
             if (state.hasEvents()) {
-                nlls[k[0]] = nll(bands, state.forecastMean(), state.forecastStd());
+                nlls[k[0]] = NllQuantileScorer.nll(bands, state.forecastMean(), state.forecastStd());
+                tails[k[0]] = tailScorer.score(bands, state.forecastMean(), state.forecastStd(), none);
             }
             scores[k[0]] = forecaster.step(state, ts, bands);
             k[0]++;
@@ -59,16 +66,7 @@ final class ClipScorer {
                     onFrame);
         }
         // the first frame has no forecast before it: scored from the second on
-        return new Scores(topMean(scores, 1, n), topMean(nlls, 1, n), n);
-    }
-
-    private static double nll(float[] v, float[] mean, float[] std) {
-        double sum = 0;
-        for (int b = 0; b < v.length; b++) {
-            double z = (v[b] - mean[b]) / std[b];
-            sum += 0.5 * z * z + Math.log(std[b]);
-        }
-        return sum / v.length;
+        return new Scores(topMean(scores, 1, n), topMean(tails, 1, n), topMean(nlls, 1, n), n);
     }
 
     private double topMean(double[] values, int from, int to) {
