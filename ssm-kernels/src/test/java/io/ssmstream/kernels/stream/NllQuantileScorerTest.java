@@ -45,7 +45,8 @@ class NllQuantileScorerTest {
         float[] mean = {0f};
         float[] wide = {20f}; // z = 0.15: the tail score calls it ordinary
         assertTrue(new GaussianTailScorer().score(v, mean, wide, new float[0]) < 0.2);
-        assertEquals(1.0, scorer.score(v, mean, wide, new float[0]), "ln σ = 3 is beyond every calibration event");
+        // nll = ½·0.15² + ln 20 ≈ 3.01: as unlikely as |z| ≈ 2.45 under the calibration's forecast, P ≈ 0.986
+        assertEquals(0.986, scorer.score(v, mean, wide, new float[0]), 0.004);
     }
 
     @Test
