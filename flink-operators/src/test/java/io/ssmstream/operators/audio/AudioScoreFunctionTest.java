@@ -134,9 +134,21 @@ class AudioScoreFunctionTest {
 
     @Test
     void aModelCarryingItsLikelihoodQuantilesIsScoredWithThem() throws Exception {
-        SsmModel calibrated = SsmModel.of(MODEL.config(), MODEL.tensors(), Map.of(NllQuantileScorer.METADATA_KEY,
-                NllQuantileScorer.toJson(new float[] {-2, -1, 0, 1, 2, 3})));
         float[] s = signal(1.2, 2);
+        // quantiles of this very signal's likelihoods, so that its frames score across (0, 1)
+        List<Double> nlls = new ArrayList<>();
+        StreamForecaster plain = new StreamForecaster(MODEL, KernelOpsProvider.get(), new GaussianTailScorer());
+        ForecasterState before = plain.newState();
+        AudioFrontEnd calibration = new AudioFrontEnd(FEATURES, RATE);
+        calibration.process(calibration.newState(), T0_MS * 1000, s, 0, s.length, (ts, bands) -> {
+            if (before.hasEvents()) {
+                nlls.add(NllQuantileScorer.nll(bands, before.forecastMean(), before.forecastStd()));
+            }
+            plain.step(before, ts, bands);
+        });
+        float[] quantiles = NllQuantileScorer.quantilesOf(nlls.stream().mapToDouble(Double::doubleValue).toArray(), 10);
+        SsmModel calibrated = SsmModel.of(MODEL.config(), MODEL.tensors(),
+                Map.of(NllQuantileScorer.METADATA_KEY, NllQuantileScorer.toJson(quantiles)));
         List<AudioScoreRecord> records;
         try (var h = harness(artifact(calibrated))) {
             h.open();
