@@ -71,8 +71,9 @@ public final class HorizonFit {
                 + (networkFeatures ? trained.config().dModel() : 0);
         Sums fitSums = accumulate(features, fit, regressors);
         if (fitSums.n == 0) {
-            throw new TrainingDataException("the direct head needs series longer than " + WARM_UP + " + --horizon ("
-                    + horizon + ") events to fit on; the longest has " + longest(fit));
+            throw new TrainingDataException("the direct head needs training series longer than " + WARM_UP
+                    + " warm-up events + its horizon (" + horizon + ") events to fit on; the longest has "
+                    + longest(fit));
         }
         Sums selectSums = accumulate(features, selection, regressors);
         if (selectSums.n == 0) {

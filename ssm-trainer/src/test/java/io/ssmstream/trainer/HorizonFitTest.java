@@ -173,8 +173,8 @@ class HorizonFitTest {
         EventSeries s = daily(240, 9);
         TrainingDataException e = assertThrows(TrainingDataException.class, () -> HorizonFit.fit(
                 untrained(Arch.LRU, s), HorizonPoles.of(24), HORIZON, false, List.of(s), List.of(), null));
-        assertEquals("the direct head needs series longer than 200 + --horizon (48) events to fit on; the longest"
-                + " has 240", e.getMessage());
+        assertEquals("the direct head needs training series longer than 200 warm-up events + its horizon (48)"
+                + " events to fit on; the longest has 240", e.getMessage());
     }
 
     @Test

@@ -47,8 +47,9 @@ class AudioEvalTest {
         Map<String, double[]> auc = new HashMap<>();
         for (String line : r.out().split("\n")) {
             String[] f = line.trim().split("\\s+");
-            if (f.length == 4 && f[1].matches("\\d+")) {
-                auc.put(f[0], new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+            if (f.length == 5 && f[1].matches("\\d+")) { // class, clips, AUC score, tail, NLL
+                auc.put(f[0], new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4])});
             }
         }
         assertEquals(2, auc.size(), r.out());
