@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
@@ -47,12 +48,11 @@ public final class HorizonFit {
 
     /**
      * @param model         the trained model with its head
-     * @param ridge         the α chosen for each output, (H, d_input)
      * @param selectionMse  the mean squared error over steps 1..H and channels on the selection series
      *                      (normalised units)
      * @param equations     events fitted
      */
-    public record Result(SsmModel model, double[] ridge, double selectionMse, int equations) {
+    public record Result(SsmModel model, double selectionMse, int equations) {
     }
 
     private HorizonFit() {
@@ -81,13 +81,7 @@ public final class HorizonFit {
                 log.printf(Locale.ROOT, "direct head: no selection events after the warm-up; ridge %.0e%n",
                         DEFAULT_RIDGE);
             }
-            double[] ridge = new double[horizon * trained.config().dInput()];
-            Arrays.fill(ridge, DEFAULT_RIDGE);
-            int[] all = new int[regressors];
-            for (int i = 0; i < regressors; i++) {
-                all[i] = i;
-            }
-            return new Result(withHead(trained, poles, horizon, fitSums.solve(DEFAULT_RIDGE, all)), ridge,
+            return new Result(withHead(trained, poles, horizon, fitSums.solve(DEFAULT_RIDGE, allColumns(regressors))),
                     Double.NaN, fitSums.n);
         }
         int d = trained.config().dInput();
@@ -97,8 +91,6 @@ public final class HorizonFit {
         double[][] chosen = {new double[outputs * regressors], new double[outputs]}; // {W, b}, group by group
         double[] bestGroupSse = new double[blocks * d];
         Arrays.fill(bestGroupSse, Double.POSITIVE_INFINITY);
-        double[] bestSse = new double[outputs];
-        double[] ridge = new double[outputs];
         String[] choice = new String[blocks * d];
         for (Candidate c : candidates) {
             double[] sse = selectSums.squaredErrors(c.wb);
@@ -108,13 +100,11 @@ public final class HorizonFit {
             }
             if (log != null) {
                 log.printf(Locale.ROOT, "direct head: %s, selection MSE over steps 1..%d %.5f%n", c.label(),
-                        horizon, sum(sse) / ((double) selectSums.n * outputs));
+                        horizon, Arrays.stream(sse).sum() / ((double) selectSums.n * outputs));
             }
             for (int o = 0; o < outputs; o++) {
                 int g = group(o, d, blocks);
                 if (groupSse[g] < bestGroupSse[g]) {
-                    bestSse[o] = sse[o];
-                    ridge[o] = c.alpha;
                     System.arraycopy(c.wb[0], o * regressors, chosen[0], o * regressors, regressors);
                     chosen[1][o] = c.wb[1][o];
                 }
@@ -126,7 +116,7 @@ public final class HorizonFit {
                 }
             }
         }
-        double mse = sum(bestSse) / ((double) selectSums.n * outputs);
+        double mse = Arrays.stream(bestGroupSse).sum() / ((double) selectSums.n * outputs);
         if (log != null) {
             Map<String, Integer> counts = new TreeMap<>();
             for (String label : choice) {
@@ -137,7 +127,7 @@ public final class HorizonFit {
                     poles.modes(), regressors, fitSums.n, counts, mse);
             log.flush();
         }
-        return new Result(withHead(trained, poles, horizon, chosen), ridge, mse, fitSums.n);
+        return new Result(withHead(trained, poles, horizon, chosen), mse, fitSums.n);
     }
 
     /**
@@ -151,12 +141,13 @@ public final class HorizonFit {
         }
     }
 
+    private static int[] allColumns(int regressors) {
+        return IntStream.range(0, regressors).toArray();
+    }
+
     private static List<Candidate> candidates(Sums sums, int d, int modes, int regressors) {
         List<Candidate> out = new ArrayList<>();
-        int[] all = new int[regressors];
-        for (int i = 0; i < regressors; i++) {
-            all[i] = i;
-        }
+        int[] all = allColumns(regressors);
         for (double alpha : RIDGE_GRID) {
             out.add(new Candidate(alpha, false, sums.solve(alpha, all)));
         }
@@ -194,14 +185,6 @@ public final class HorizonFit {
     /** The (channel, block) group of output o = (step − 1)·d + channel, whose ridge is chosen together. */
     private static int group(int o, int d, int blocks) {
         return (o % d) * blocks + block(o / d + 1);
-    }
-
-    private static double sum(double[] a) {
-        double s = 0;
-        for (double v : a) {
-            s += v;
-        }
-        return s;
     }
 
     private static int longest(List<EventSeries> series) {
