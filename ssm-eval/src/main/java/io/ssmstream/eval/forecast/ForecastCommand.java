@@ -219,12 +219,13 @@ public final class ForecastCommand implements Callable<Integer> {
                         + " the training rows' mean and std (%s: mean %.4f, std %.4f)%n", ts.trainEnd(), ts.trainEnd(),
                 ts.validationEnd(), ts.validationEnd(), ts.testEnd(), fd.targetName(), fd.mean()[fd.target()],
                 fd.std()[fd.target()]);
+        String forecasts = direct ? String.format(Locale.ROOT, "direct head for steps 1..%d (%d modes, season %d)",
+                maxHorizon, trained.model().config().horizonModes(), headSeason()) : "forecasts by rollout";
+        String selection = restarts == 1 ? "" : String.format(Locale.ROOT, " (lowest validation %s MSE 1..%d of %d"
+                + " restarts: %.4f)", forecaster, selectionHorizon, restarts, chosen.validationMse());
         stdout.printf(Locale.ROOT, "ours: %s d_model=%d n_layers=%d d_state=%d, %s, seed %d%s, best epoch %d of %d"
                         + " (%s), validation NLL %.4f, trained in %s on %s; kernels %s%n", architecture.configName(), dModel,
-                nLayers, dState, direct ? String.format(Locale.ROOT, "direct head for steps 1..%d (%d modes, season"
-                        + " %d)", maxHorizon, trained.model().config().horizonModes(), headSeason())
-                        : "forecasts by rollout", chosen.seed(), restarts == 1 ? "" : String.format(Locale.ROOT, " (lowest validation"
-                        + " rollout MSE 1..%d of %d restarts: %.4f)", selectionHorizon, restarts, chosen.validationMse()),
+                nLayers, dState, forecasts, chosen.seed(), selection,
                 trained.bestEpoch(), trained.epochs(), trained.stopReason(), trained.validationLoss(),
                 minutes(chosen.trainingSeconds()), trained.device(), KernelOpsProvider.get().name());
         stdout.printf(Locale.ROOT, "linear AR: %d lags and an intercept, least squares on the training rows;"
@@ -240,7 +241,7 @@ public final class ForecastCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The training kept, its seed, its validation rollout MSE, and the time all restarts took. */
+    /** The training kept, its seed, its validation forecasts' MSE, and the time all restarts took. */
     private record Selected(Trainer.Result training, long seed, double validationMse, double trainingSeconds) {
     }
 
@@ -267,8 +268,8 @@ public final class ForecastCommand implements Callable<Integer> {
             trainingSeconds += candidate.seconds();
             double validationMse = ForecastEvaluation.validationMse(ours(candidate.model(), direct, fd, series,
                     selectionHorizon), y, ts, selectionHorizon);
-            progress.printf(Locale.ROOT, "seed %d: validation NLL %.4f, validation rollout MSE 1..%d %.4f%n",
-                    seed + r, candidate.validationLoss(), selectionHorizon, validationMse);
+            progress.printf(Locale.ROOT, "seed %d: validation NLL %.4f, validation %s MSE 1..%d %.4f%n",
+                    seed + r, candidate.validationLoss(), forecaster, selectionHorizon, validationMse);
             progress.flush();
             if (best == null || validationMse < best.validationMse()) {
                 best = new Selected(candidate, seed + r, validationMse, 0);
