@@ -95,6 +95,11 @@ public final class LruMixer implements Mixer {
         return new LruStepper(ops);
     }
 
+    @Override
+    public BatchStepper newBatchStepper(KernelOps ops, int maxBatch) {
+        return new LruBatchStepper(ops, maxBatch);
+    }
+
     /** λ^τ and γ (λ^τ - 1)/(λ - 1) in double precision, into complex (N) arrays. */
     private void discretize(float tau, float[] lambdaTau, float[] fTau) {
         for (int n = 0; n < states; n++) {
@@ -116,12 +121,33 @@ public final class LruMixer implements Mixer {
         }
     }
 
-    private final class LruStepper implements Stepper {
-        private final KernelOps ops;
-        private final float[] bu = new float[2 * states];        // complex (N): B u
+    /** λ^τ and f for one τ: the τ = 1 ones, or those of the last other τ asked for (kept for the next). */
+    private final class Coefficients {
         private final float[] lambdaTau = new float[2 * states]; // complex (N): λ^τ for cachedTau
         private final float[] fTau = new float[2 * states];      // complex (N): input factor for cachedTau
         private float cachedTau = Float.NaN;
+        private float[] lambda;
+        private float[] f;
+
+        /** Makes {@link #lambda} and {@link #f} those of {@code tau}. */
+        void at(float tau) {
+            lambda = lambda1;
+            f = f1;
+            if (timeAware && tau != 1f) {
+                if (Float.compare(tau, cachedTau) != 0) {
+                    discretize(tau, lambdaTau, fTau);
+                    cachedTau = tau;
+                }
+                lambda = lambdaTau;
+                f = fTau;
+            }
+        }
+    }
+
+    private final class LruStepper implements Stepper {
+        private final KernelOps ops;
+        private final Coefficients coefficients = new Coefficients();
+        private final float[] bu = new float[2 * states];        // complex (N): B u
         private final float[] y = new float[channels];           // (H)
         private final float[] o1 = new float[channels];          // (H)
         private final float[] o2 = new float[channels];          // (H)
@@ -132,24 +158,73 @@ public final class LruMixer implements Mixer {
 
         @Override
         public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
-            float[] lambda = lambda1;
-            float[] f = f1;
-            if (timeAware && tau != 1f) {
-                if (Float.compare(tau, cachedTau) != 0) {
-                    discretize(tau, lambdaTau, fTau);
-                    cachedTau = tau;
-                }
-                lambda = lambdaTau;
-                f = fTau;
-            }
+            coefficients.at(tau);
             ops.matVec(bT, 2 * states, channels, in, 0, null, bu, 0);
-            ops.complexDiagonalUpdate(state, stateOff, lambda, f, bu, states);
+            ops.complexDiagonalUpdate(state, stateOff, coefficients.lambda, coefficients.f, bu, states);
             ops.matVec(cT, channels, 2 * states, state, stateOff, null, y, 0);
             ops.addProduct(y, d, in, channels);
             ops.gelu(y, channels);
             ops.matVec(out1T, channels, channels, y, 0, out1Bias, o1, 0);
             ops.matVec(out2T, channels, channels, y, 0, out2Bias, o2, 0);
             ops.mulSigmoid(o1, 0, o2, 0, out, channels);
+        }
+    }
+
+    /** {@link LruStepper}'s step for several streams: B, C, W1 and W2 as batched products. */
+    private final class LruBatchStepper implements BatchStepper {
+        private final KernelOps ops;
+        private final int maxBatch;
+        private final Coefficients coefficients = new Coefficients();
+        private final float[] bus; // (maxBatch, 2N): B u of each stream
+        private final float[] xs;  // (maxBatch, 2N): each stream's new x
+        private final float[] ys;  // (maxBatch, H): each stream's gelu(y)
+        private final float[] o1s; // (maxBatch, H): W1 y + b1 of each stream
+        private final float[] o2s; // (maxBatch, H): W2 y + b2 of each stream
+        private final float[] bu = new float[2 * states]; // complex (N): one stream's B u
+        private final float[] u = new float[channels];    // (H): one stream's input
+        private final float[] y = new float[channels];    // (H): one stream's y
+        private final float[] glu = new float[channels];  // (H): one stream's output
+
+        LruBatchStepper(KernelOps ops, int maxBatch) {
+            this.ops = ops;
+            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            this.bus = new float[maxBatch * 2 * states];
+            this.xs = new float[maxBatch * 2 * states];
+            this.ys = new float[maxBatch * channels];
+            this.o1s = new float[maxBatch * channels];
+            this.o2s = new float[maxBatch * channels];
+        }
+
+        @Override
+        public int maxBatch() {
+            return maxBatch;
+        }
+
+        @Override
+        public void step(int batch, float[] in, float[][] states, int stateOff, float[] taus, float[] out) {
+            int n2 = 2 * LruMixer.this.states;
+            ops.matMat(bT, n2, channels, in, channels, batch, null, bus);
+            for (int b = 0; b < batch; b++) {
+                coefficients.at(taus[b]);
+                System.arraycopy(bus, b * n2, bu, 0, n2);
+                ops.complexDiagonalUpdate(states[b], stateOff, coefficients.lambda, coefficients.f, bu,
+                        LruMixer.this.states);
+                System.arraycopy(states[b], stateOff, xs, b * n2, n2);
+            }
+            ops.matMat(cT, channels, n2, xs, n2, batch, null, ys);
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(ys, b * channels, y, 0, channels);
+                System.arraycopy(in, b * channels, u, 0, channels);
+                ops.addProduct(y, d, u, channels);
+                ops.gelu(y, channels);
+                System.arraycopy(y, 0, ys, b * channels, channels);
+            }
+            ops.matMat(out1T, channels, channels, ys, channels, batch, out1Bias, o1s);
+            ops.matMat(out2T, channels, channels, ys, channels, batch, out2Bias, o2s);
+            for (int b = 0; b < batch; b++) {
+                ops.mulSigmoid(o1s, b * channels, o2s, b * channels, glu, channels);
+                System.arraycopy(glu, 0, out, b * channels, channels);
+            }
         }
     }
 }

@@ -83,28 +83,35 @@ public final class Mamba2Mixer implements Mixer {
         return new Mamba2Stepper(ops);
     }
 
-    private final class Mamba2Stepper implements Stepper {
+    @Override
+    public BatchStepper newBatchStepper(KernelOps ops, int maxBatch) {
+        return new Mamba2BatchStepper(ops, maxBatch);
+    }
+
+    /**
+     * The step between in_proj and out_proj, for one stream: everything that reads or writes the stream's state
+     * (the convolution window, the SSD scan), from the stream's in_proj output to its out_proj input {@link #y}.
+     */
+    private final class StatePart {
         private final KernelOps ops;
-        private final float[] zxbcdt = new float[inProjRows]; // (in_proj_rows): [z, xBC, δ]
         private final float[] xbc = new float[convDim];       // (conv_dim): convolved, activated [x, B, C]
         private final float[] delta = new float[heads];       // (H): Δ
         private final float[] decay = new float[dInner];      // (d_inner): deltaA of each channel's head
         private final float[] deltaX = new float[dInner];     // (d_inner): Δ_h x
         private final float[] y = new float[dInner];          // (d_inner)
 
-        Mamba2Stepper(KernelOps ops) {
+        StatePart(KernelOps ops) {
             this.ops = ops;
         }
 
-        @Override
-        public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
-            ops.matVec(inProjT, inProjRows, dModel, in, 0, null, zxbcdt, 0);
+        /** @param zxbcdt holds the stream's in_proj output [z, xBC, δ] from {@code off}, (in_proj_rows) */
+        void step(float[] zxbcdt, int off, float[] state, int stateOff, float tau) {
             int newest = (dConv - 1) * convDim;
             System.arraycopy(state, stateOff + convDim, state, stateOff, newest);
-            System.arraycopy(zxbcdt, dInner, state, stateOff + newest, convDim);
+            System.arraycopy(zxbcdt, off + dInner, state, stateOff + newest, convDim);
             ops.causalConvSilu(state, stateOff, convW, convBias, xbc, convDim, dConv);
             for (int h = 0; h < heads; h++) {
-                delta[h] = zxbcdt[dInner + convDim + h] + dtBias[h];
+                delta[h] = zxbcdt[off + dInner + convDim + h] + dtBias[h];
             }
             ops.softplusScaled(delta, heads, timeAware ? tau : 1f);
             for (int h = 0; h < heads; h++) {
@@ -117,9 +124,8 @@ public final class Mamba2Mixer implements Mixer {
             }
             ops.ssdScan(state, stateOff + dConv * convDim, decay, deltaX, xbc, dInner, dInner + groups * dState, y,
                     dInner, dState, groups);
-            ops.mulSilu(y, zxbcdt, 0, dInner);
+            ops.mulSilu(y, zxbcdt, off, dInner);
             gatedNorm();
-            ops.matVec(outProjT, dModel, dInner, y, 0, null, out, 0);
         }
 
         /** y = y / sqrt(mean over its group(y²) + eps) ∘ norm.weight, per group of d_inner / G channels. */
@@ -133,6 +139,56 @@ public final class Mamba2Mixer implements Mixer {
                     y[i] *= scale * normW[i];
                 }
             }
+        }
+    }
+
+    private final class Mamba2Stepper implements Stepper {
+        private final KernelOps ops;
+        private final StatePart part;
+        private final float[] zxbcdt = new float[inProjRows]; // (in_proj_rows): [z, xBC, δ]
+
+        Mamba2Stepper(KernelOps ops) {
+            this.ops = ops;
+            this.part = new StatePart(ops);
+        }
+
+        @Override
+        public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
+            ops.matVec(inProjT, inProjRows, dModel, in, 0, null, zxbcdt, 0);
+            part.step(zxbcdt, 0, state, stateOff, tau);
+            ops.matVec(outProjT, dModel, dInner, part.y, 0, null, out, 0);
+        }
+    }
+
+    /** {@link Mamba2Stepper}'s step for several streams: in_proj and out_proj as batched products. */
+    private final class Mamba2BatchStepper implements BatchStepper {
+        private final KernelOps ops;
+        private final int maxBatch;
+        private final StatePart part;
+        private final float[] zxbcdt; // (maxBatch, in_proj_rows): each stream's [z, xBC, δ]
+        private final float[] ys;     // (maxBatch, d_inner): each stream's out_proj input
+
+        Mamba2BatchStepper(KernelOps ops, int maxBatch) {
+            this.ops = ops;
+            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            this.part = new StatePart(ops);
+            this.zxbcdt = new float[maxBatch * inProjRows];
+            this.ys = new float[maxBatch * dInner];
+        }
+
+        @Override
+        public int maxBatch() {
+            return maxBatch;
+        }
+
+        @Override
+        public void step(int batch, float[] in, float[][] states, int stateOff, float[] taus, float[] out) {
+            ops.matMat(inProjT, inProjRows, dModel, in, dModel, batch, null, zxbcdt);
+            for (int b = 0; b < batch; b++) {
+                part.step(zxbcdt, b * inProjRows, states[b], stateOff, taus[b]);
+                System.arraycopy(part.y, 0, ys, b * dInner, dInner);
+            }
+            ops.matMat(outProjT, dModel, dInner, ys, dInner, batch, null, out);
         }
     }
 }

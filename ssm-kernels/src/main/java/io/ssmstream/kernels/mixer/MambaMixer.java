@@ -34,7 +34,8 @@ public final class MambaMixer implements Mixer {
     private final float[] inProjT;  // (d_model, 2*d_inner): in_proj.weight transposed
     private final float[] convW;    // (d_conv, d_inner): conv1d.weight[:, 0, :] transposed
     private final float[] convBias; // (d_inner)
-    private final float[] xProjT;   // (d_inner, dt_rank + 2*d_state): x_proj.weight transposed
+    private final int xProjRows;    // dt_rank + 2*d_state padded (Weights.paddedRows): [δ, B, C, zeros]
+    private final float[] xProjT;   // (d_inner, xProjRows): x_proj.weight transposed, zero rows appended
     private final float[] dtProjT;  // (dt_rank, d_inner): dt_proj.weight transposed
     private final float[] dtBias;   // (d_inner)
     private final float[] a;        // (d_state, d_inner): A = -exp(A_log), transposed
@@ -51,8 +52,10 @@ public final class MambaMixer implements Mixer {
         this.inProjT = weights.takeTransposed(prefix + "in_proj.weight", 2 * dInner, dModel, 2 * dInner, dModel);
         this.convW = weights.takeTransposed(prefix + "conv1d.weight", dInner, dConv, dInner, 1, dConv);
         this.convBias = weights.take(prefix + "conv1d.bias", dInner);
-        int xProjRows = dtRank + 2 * dState;
-        this.xProjT = weights.takeTransposed(prefix + "x_proj.weight", xProjRows, dInner, xProjRows, dInner);
+        int deltaBCRows = dtRank + 2 * dState;
+        this.xProjRows = Weights.paddedRows(deltaBCRows);
+        this.xProjT = Weights.padRows(weights.takeTransposed(prefix + "x_proj.weight", deltaBCRows, dInner,
+                deltaBCRows, dInner), deltaBCRows, dInner);
         this.dtProjT = weights.takeTransposed(prefix + "dt_proj.weight", dInner, dtRank, dInner, dtRank);
         this.dtBias = weights.take(prefix + "dt_proj.bias", dInner);
         float[] aLog = weights.take(prefix + "A_log", dInner, dState);
@@ -75,11 +78,16 @@ public final class MambaMixer implements Mixer {
         return new MambaStepper(ops);
     }
 
+    @Override
+    public BatchStepper newBatchStepper(KernelOps ops, int maxBatch) {
+        return new MambaBatchStepper(ops, maxBatch);
+    }
+
     private final class MambaStepper implements Stepper {
         private final KernelOps ops;
         private final float[] xz = new float[2 * dInner];             // (2*d_inner): [x, z]
         private final float[] u = new float[dInner];                  // (d_inner): convolved, activated x
-        private final float[] deltaBC = new float[dtRank + 2 * dState]; // (dt_rank + 2*d_state): [δ, B, C]
+        private final float[] deltaBC = new float[xProjRows]; // (xProjRows): [δ, B, C, zeros]
         private final float[] delta = new float[dInner];              // (d_inner): Δ
         private final float[] y = new float[dInner];                  // (d_inner)
 
@@ -94,12 +102,70 @@ public final class MambaMixer implements Mixer {
             System.arraycopy(state, stateOff + dInner, state, stateOff, newest);
             System.arraycopy(xz, 0, state, stateOff + newest, dInner);
             ops.causalConvSilu(state, stateOff, convW, convBias, u, dInner, dConv);
-            ops.matVec(xProjT, dtRank + 2 * dState, dInner, u, 0, null, deltaBC, 0);
+            ops.matVec(xProjT, xProjRows, dInner, u, 0, null, deltaBC, 0);
             ops.matVec(dtProjT, dInner, dtRank, deltaBC, 0, dtBias, delta, 0);
             ops.softplusScaled(delta, dInner, timeAware ? tau : 1f);
             ops.selectiveScan(state, stateOff + dConv * dInner, a, delta, u, deltaBC, dtRank, dtRank + dState, d, y, dInner, dState);
             ops.mulSilu(y, xz, dInner, dInner);
             ops.matVec(outProjT, dModel, dInner, y, 0, null, out, 0);
+        }
+    }
+
+    /**
+     * {@link MambaStepper}'s step for several streams: in_proj, x_proj, dt_proj and out_proj as batched products,
+     * the convolution, Δ and the scan stream by stream (each stream's own state).
+     */
+    private final class MambaBatchStepper implements BatchStepper {
+        private final KernelOps ops;
+        private final int maxBatch;
+        private final float[] xz;      // (maxBatch, 2*d_inner): [x, z] of each stream
+        private final float[] us;      // (maxBatch, d_inner): convolved, activated x of each stream
+        private final float[] deltaBC; // (maxBatch, xProjRows): [δ, B, C, zeros] of each stream
+        private final float[] deltas;  // (maxBatch, d_inner): dt_proj · δ + dt_bias of each stream
+        private final float[] ys;      // (maxBatch, d_inner): gated scan output of each stream
+        private final float[] u = new float[dInner];     // (d_inner): one stream's u
+        private final float[] delta = new float[dInner]; // (d_inner): one stream's Δ
+        private final float[] y = new float[dInner];     // (d_inner): one stream's y
+
+        MambaBatchStepper(KernelOps ops, int maxBatch) {
+            this.ops = ops;
+            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            this.xz = new float[maxBatch * 2 * dInner];
+            this.us = new float[maxBatch * dInner];
+            this.deltaBC = new float[maxBatch * xProjRows];
+            this.deltas = new float[maxBatch * dInner];
+            this.ys = new float[maxBatch * dInner];
+        }
+
+        @Override
+        public int maxBatch() {
+            return maxBatch;
+        }
+
+        @Override
+        public void step(int batch, float[] in, float[][] states, int stateOff, float[] taus, float[] out) {
+            ops.matMat(inProjT, 2 * dInner, dModel, in, dModel, batch, null, xz);
+            int newest = (dConv - 1) * dInner;
+            for (int b = 0; b < batch; b++) {
+                float[] state = states[b];
+                System.arraycopy(state, stateOff + dInner, state, stateOff, newest);
+                System.arraycopy(xz, b * 2 * dInner, state, stateOff + newest, dInner);
+                ops.causalConvSilu(state, stateOff, convW, convBias, u, dInner, dConv);
+                System.arraycopy(u, 0, us, b * dInner, dInner);
+            }
+            ops.matMat(xProjT, xProjRows, dInner, us, dInner, batch, null, deltaBC);
+            ops.matMat(dtProjT, dInner, dtRank, deltaBC, xProjRows, batch, dtBias, deltas);
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(deltas, b * dInner, delta, 0, dInner);
+                System.arraycopy(us, b * dInner, u, 0, dInner);
+                ops.softplusScaled(delta, dInner, timeAware ? taus[b] : 1f);
+                int bc = b * xProjRows;
+                ops.selectiveScan(states[b], stateOff + dConv * dInner, a, delta, u, deltaBC, bc + dtRank,
+                        bc + dtRank + dState, d, y, dInner, dState);
+                ops.mulSilu(y, xz, b * 2 * dInner + dInner, dInner);
+                System.arraycopy(y, 0, ys, b * dInner, dInner);
+            }
+            ops.matMat(outProjT, dModel, dInner, ys, dInner, batch, null, out);
         }
     }
 }

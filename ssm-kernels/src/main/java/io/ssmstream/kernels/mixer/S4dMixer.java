@@ -87,23 +87,29 @@ public final class S4dMixer implements Mixer {
         return new S4dStepper(ops);
     }
 
-    private final class S4dStepper implements Stepper {
+    @Override
+    public BatchStepper newBatchStepper(KernelOps ops, int maxBatch) {
+        return new S4dBatchStepper(ops, maxBatch);
+    }
+
+    /** deltaA and deltaB for one τ: the τ = 1 ones, or those of the last other τ asked for (kept for the next). */
+    private final class Discretization {
         private final KernelOps ops;
-        private final float[] dtTau = new float[channels];          // (H): Δ · τ
+        private final float[] dtTau = new float[channels];              // (H): Δ · τ
         private final float[] deltaATau = new float[2 * channels * half]; // complex (N/2, H), for cachedTau
         private final float[] deltaBTau = new float[2 * channels * half]; // complex (N/2, H), for cachedTau
         private float cachedTau = Float.NaN;
-        private final float[] y = new float[channels];              // (H)
-        private final float[] o = new float[2 * channels];          // (2H)
+        private float[] deltaA;
+        private float[] deltaB;
 
-        S4dStepper(KernelOps ops) {
+        Discretization(KernelOps ops) {
             this.ops = ops;
         }
 
-        @Override
-        public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
-            float[] deltaA = deltaA1;
-            float[] deltaB = deltaB1;
+        /** Makes {@link #deltaA} and {@link #deltaB} those of {@code tau}. */
+        void at(float tau) {
+            deltaA = deltaA1;
+            deltaB = deltaB1;
             if (timeAware && tau != 1f) {
                 if (Float.compare(tau, cachedTau) != 0) {
                     for (int h = 0; h < channels; h++) {
@@ -115,10 +121,71 @@ public final class S4dMixer implements Mixer {
                 deltaA = deltaATau;
                 deltaB = deltaBTau;
             }
-            ops.complexDiagonalScan(state, stateOff, deltaA, deltaB, c2, in, d, y, channels, half);
+        }
+    }
+
+    private final class S4dStepper implements Stepper {
+        private final KernelOps ops;
+        private final Discretization discretization;
+        private final float[] y = new float[channels];              // (H)
+        private final float[] o = new float[2 * channels];          // (2H)
+
+        S4dStepper(KernelOps ops) {
+            this.ops = ops;
+            this.discretization = new Discretization(ops);
+        }
+
+        @Override
+        public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
+            discretization.at(tau);
+            ops.complexDiagonalScan(state, stateOff, discretization.deltaA, discretization.deltaB, c2, in, d, y,
+                    channels, half);
             ops.gelu(y, channels);
             ops.matVec(outT, 2 * channels, channels, y, 0, outBias, o, 0);
             ops.mulSigmoid(o, 0, o, channels, out, channels);
+        }
+    }
+
+    /** {@link S4dStepper}'s step for several streams: the output linear as one batched product. */
+    private final class S4dBatchStepper implements BatchStepper {
+        private final KernelOps ops;
+        private final int maxBatch;
+        private final Discretization discretization;
+        private final float[] ys;                           // (maxBatch, H): gelu(y) of each stream
+        private final float[] os;                           // (maxBatch, 2H): W y + b of each stream
+        private final float[] u = new float[channels];      // (H): one stream's input
+        private final float[] y = new float[channels];      // (H): one stream's y
+        private final float[] glu = new float[channels];    // (H): one stream's output
+
+        S4dBatchStepper(KernelOps ops, int maxBatch) {
+            this.ops = ops;
+            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            this.discretization = new Discretization(ops);
+            this.ys = new float[maxBatch * channels];
+            this.os = new float[maxBatch * 2 * channels];
+        }
+
+        @Override
+        public int maxBatch() {
+            return maxBatch;
+        }
+
+        @Override
+        public void step(int batch, float[] in, float[][] states, int stateOff, float[] taus, float[] out) {
+            for (int b = 0; b < batch; b++) {
+                discretization.at(taus[b]);
+                System.arraycopy(in, b * channels, u, 0, channels);
+                ops.complexDiagonalScan(states[b], stateOff, discretization.deltaA, discretization.deltaB, c2, u, d,
+                        y, channels, half);
+                ops.gelu(y, channels);
+                System.arraycopy(y, 0, ys, b * channels, channels);
+            }
+            ops.matMat(outT, 2 * channels, channels, ys, channels, batch, outBias, os);
+            for (int b = 0; b < batch; b++) {
+                int o = b * 2 * channels;
+                ops.mulSigmoid(os, o, os, o + channels, glu, channels);
+                System.arraycopy(glu, 0, out, b * channels, channels);
+            }
         }
     }
 }

@@ -99,6 +99,11 @@ public final class S5Mixer implements Mixer {
         return new S5Stepper(ops);
     }
 
+    @Override
+    public BatchStepper newBatchStepper(KernelOps ops, int maxBatch) {
+        return new S5BatchStepper(ops, maxBatch);
+    }
+
     /** Λ̄ = exp(ΛΔτ) and (Λ̄ - 1)/Λ, in double precision, into complex (P) arrays. */
     private void discretize(float tau, float[] lambdaBar, float[] inputFactor) {
         for (int p = 0; p < states; p++) {
@@ -116,12 +121,33 @@ public final class S5Mixer implements Mixer {
         }
     }
 
-    private final class S5Stepper implements Stepper {
-        private final KernelOps ops;
-        private final float[] bu = new float[2 * states];          // complex (P): B̃ u
+    /** Λ̄ and (Λ̄ - 1)/Λ for one τ: the τ = 1 ones, or those of the last other τ asked for (kept for the next). */
+    private final class Coefficients {
         private final float[] lambdaBarTau = new float[2 * states]; // complex (P): Λ̄ for cachedTau
         private final float[] factorTau = new float[2 * states];    // complex (P): (Λ̄ - 1)/Λ for cachedTau
         private float cachedTau = Float.NaN;
+        private float[] lambdaBar;
+        private float[] factor;
+
+        /** Makes {@link #lambdaBar} and {@link #factor} those of {@code tau}. */
+        void at(float tau) {
+            lambdaBar = lambdaBar1;
+            factor = inputFactor1;
+            if (timeAware && tau != 1f) {
+                if (Float.compare(tau, cachedTau) != 0) {
+                    discretize(tau, lambdaBarTau, factorTau);
+                    cachedTau = tau;
+                }
+                lambdaBar = lambdaBarTau;
+                factor = factorTau;
+            }
+        }
+    }
+
+    private final class S5Stepper implements Stepper {
+        private final KernelOps ops;
+        private final Coefficients coefficients = new Coefficients();
+        private final float[] bu = new float[2 * states];          // complex (P): B̃ u
         private final float[] y = new float[channels];             // (H)
         private final float[] gate = new float[channels];          // (H): W2 g + b2
 
@@ -131,23 +157,69 @@ public final class S5Mixer implements Mixer {
 
         @Override
         public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
-            float[] lambdaBar = lambdaBar1;
-            float[] factor = inputFactor1;
-            if (timeAware && tau != 1f) {
-                if (Float.compare(tau, cachedTau) != 0) {
-                    discretize(tau, lambdaBarTau, factorTau);
-                    cachedTau = tau;
-                }
-                lambdaBar = lambdaBarTau;
-                factor = factorTau;
-            }
+            coefficients.at(tau);
             ops.matVec(bT, 2 * states, channels, in, 0, null, bu, 0);
-            ops.complexDiagonalUpdate(state, stateOff, lambdaBar, factor, bu, states);
+            ops.complexDiagonalUpdate(state, stateOff, coefficients.lambdaBar, coefficients.factor, bu, states);
             ops.matVec(cT, channels, 2 * states, state, stateOff, null, y, 0);
             ops.addProduct(y, d, in, channels);
             ops.gelu(y, channels);
             ops.matVec(out2T, channels, channels, y, 0, out2Bias, gate, 0);
             ops.mulSigmoid(y, 0, gate, 0, out, channels);
+        }
+    }
+
+    /** {@link S5Stepper}'s step for several streams: B̃, C̃ and W2 as batched products. */
+    private final class S5BatchStepper implements BatchStepper {
+        private final KernelOps ops;
+        private final int maxBatch;
+        private final Coefficients coefficients = new Coefficients();
+        private final float[] bus;   // (maxBatch, 2P): B̃ u of each stream
+        private final float[] xs;    // (maxBatch, 2P): each stream's new x
+        private final float[] ys;    // (maxBatch, H): each stream's gelu(y)
+        private final float[] gates; // (maxBatch, H): W2 g + b2 of each stream
+        private final float[] bu = new float[2 * states]; // complex (P): one stream's B̃ u
+        private final float[] u = new float[channels];    // (H): one stream's input
+        private final float[] y = new float[channels];    // (H): one stream's y
+        private final float[] glu = new float[channels];  // (H): one stream's output
+
+        S5BatchStepper(KernelOps ops, int maxBatch) {
+            this.ops = ops;
+            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            this.bus = new float[maxBatch * 2 * states];
+            this.xs = new float[maxBatch * 2 * states];
+            this.ys = new float[maxBatch * channels];
+            this.gates = new float[maxBatch * channels];
+        }
+
+        @Override
+        public int maxBatch() {
+            return maxBatch;
+        }
+
+        @Override
+        public void step(int batch, float[] in, float[][] states, int stateOff, float[] taus, float[] out) {
+            int p2 = 2 * S5Mixer.this.states;
+            ops.matMat(bT, p2, channels, in, channels, batch, null, bus);
+            for (int b = 0; b < batch; b++) {
+                coefficients.at(taus[b]);
+                System.arraycopy(bus, b * p2, bu, 0, p2);
+                ops.complexDiagonalUpdate(states[b], stateOff, coefficients.lambdaBar, coefficients.factor, bu,
+                        S5Mixer.this.states);
+                System.arraycopy(states[b], stateOff, xs, b * p2, p2);
+            }
+            ops.matMat(cT, channels, p2, xs, p2, batch, null, ys);
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(ys, b * channels, y, 0, channels);
+                System.arraycopy(in, b * channels, u, 0, channels);
+                ops.addProduct(y, d, u, channels);
+                ops.gelu(y, channels);
+                System.arraycopy(y, 0, ys, b * channels, channels);
+            }
+            ops.matMat(out2T, channels, channels, ys, channels, batch, out2Bias, gates);
+            for (int b = 0; b < batch; b++) {
+                ops.mulSigmoid(ys, b * channels, gates, b * channels, glu, channels);
+                System.arraycopy(glu, 0, out, b * channels, channels);
+            }
         }
     }
 }

@@ -52,4 +52,27 @@ public final class Weights {
         }
         return t;
     }
+
+    /** Output rows are padded to a multiple of this many (a 512-bit vector of floats) by {@link #padRows}. */
+    public static final int ROW_PADDING = 16;
+
+    /** {@code rows} rounded up to a multiple of {@link #ROW_PADDING}. */
+    public static int paddedRows(int rows) {
+        return (rows + ROW_PADDING - 1) / ROW_PADDING * ROW_PADDING;
+    }
+
+    /**
+     * A transposed matrix {@code wT (cols, rows)} with zero output rows appended up to {@link #paddedRows}: a
+     * product with it computes the extra rows as zeros in whole vectors, where the last few real rows would
+     * otherwise take the kernels' scalar tail (for Mamba's x_proj, dt_rank + 2·d_state = 36 rows at d_model 64,
+     * the tail was a tenth of the step).
+     */
+    public static float[] padRows(float[] wT, int rows, int cols) {
+        int padded = paddedRows(rows);
+        float[] out = new float[cols * padded];
+        for (int j = 0; j < cols; j++) {
+            System.arraycopy(wT, j * rows, out, j * padded, rows);
+        }
+        return out;
+    }
 }

@@ -86,11 +86,11 @@ public final class HorizonHead {
 
         /**
          * @param state  the stream's floats, the head's segment from {@code off}
-         * @param u      the event's normalised input, (d_input)
-         * @param z      the network's last features, (d_model)
+         * @param u      the event's normalised input, (d_input) from {@code uOff}
+         * @param z      the network's last features, (d_model) from {@code zOff}
          * @param first  whether this is the stream's first event (no Δu yet)
          */
-        void step(float[] state, int off, float[] u, float[] z, float tau, boolean first) {
+        void step(float[] state, int off, float[] u, int uOff, float[] z, int zOff, float tau, boolean first) {
             if (tau != cachedTau) {
                 for (int p = 0; p < modes; p++) {
                     double decay = Math.exp(-tau / Math.exp(logTimescale[p]));
@@ -104,7 +104,7 @@ public final class HorizonHead {
             int im = off + dInput * modes;
             int uLast = off + uLastOffset();
             for (int k = 0; k < dInput; k++) {
-                float deltaU = first ? 0f : u[k] - state[uLast + k];
+                float deltaU = first ? 0f : u[uOff + k] - state[uLast + k];
                 for (int p = 0; p < modes; p++) {
                     int i = k * modes + p;
                     float sRe = state[re + i];
@@ -112,9 +112,9 @@ public final class HorizonHead {
                     state[re + i] = lambdaRe[p] * sRe - lambdaIm[p] * sIm + deltaU;
                     state[im + i] = lambdaRe[p] * sIm + lambdaIm[p] * sRe;
                 }
-                state[uLast + k] = u[k];
+                state[uLast + k] = u[uOff + k];
             }
-            System.arraycopy(z, 0, state, off + 2 * dInput * modes, dModel);
+            System.arraycopy(z, zOff, state, off + 2 * dInput * modes, dModel);
         }
     }
 

@@ -75,7 +75,7 @@ public final class SsmRunner {
         }
         rmsNorm(h, model.normF, normed);
         if (horizonStepper != null) {
-            horizonStepper.step(state.floats(), state.offset(steppers.length), u, normed,
+            horizonStepper.step(state.floats(), state.offset(steppers.length), u, 0, normed, 0,
                     model.config().timeAware() ? tau : 1f, state.events() == 0);
         }
         ops.matVec(model.headT, 2 * dInput, dModel, normed, 0, model.headBias, o, 0);

@@ -22,6 +22,20 @@ public interface KernelOps {
      */
     void matVec(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y, int yOff);
 
+    /**
+     * {@link #matVec} for a batch of independent inputs with one pass over the weights:
+     * {@code y[b·rows + r] = bias[r] + Σ_j W[r, j] x[b·xStride + j]} for b in [0, batch), r in [0, rows). Each row
+     * of y is exactly the float {@link #matVec} of the same implementation gives for that input alone (same
+     * products, added in the same order), so a batched step gives the bits of the one-at-a-time step.
+     *
+     * @param wT      W transposed, (cols, rows) row-major
+     * @param x       (batch, xStride) row-major, the first cols of each row used
+     * @param xStride floats between the starts of two inputs, at least cols
+     * @param bias    (rows), or null for none
+     * @param y       (batch, rows) row-major
+     */
+    void matMat(float[] wT, int rows, int cols, float[] x, int xStride, int batch, float[] bias, float[] y);
+
     /** Σ x[off + i]² for i in [0, n). */
     float sumOfSquares(float[] x, int off, int n);
 

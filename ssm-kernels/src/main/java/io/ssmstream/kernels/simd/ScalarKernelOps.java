@@ -42,6 +42,14 @@ public final class ScalarKernelOps implements KernelOps {
         }
     }
 
+    /** Input by input: the oracle of the batched products, whose meaning is one {@link #matVec} per input. */
+    @Override
+    public void matMat(float[] wT, int rows, int cols, float[] x, int xStride, int batch, float[] bias, float[] y) {
+        for (int b = 0; b < batch; b++) {
+            matVec(wT, rows, cols, x, b * xStride, bias, y, b * rows, 0);
+        }
+    }
+
     private static void matVecByRow(float[] wT, int rows, int cols, float[] x, int xOff, float[] bias, float[] y,
                                     int yOff, int from) {
         for (int r = from; r < rows; r++) {

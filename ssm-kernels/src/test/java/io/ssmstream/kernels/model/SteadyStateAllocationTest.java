@@ -40,4 +40,32 @@ class SteadyStateAllocationTest {
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertEquals(0, allocated, "bytes allocated by 5000 steps");
     }
+
+    @ParameterizedTest
+    @EnumSource(Arch.class)
+    void scalarBatchedStepAllocatesNothingPerEvent(Arch arch) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        SsmModel model = RandomModels.create(arch, 2, 16, 2, 8, true, 1);
+        int batch = 5;
+        SsmBatchRunner runner = new SsmBatchRunner(model, KernelOpsProvider.scalar(), batch);
+        StreamState[] states = new StreamState[batch];
+        for (int b = 0; b < batch; b++) {
+            states[b] = StreamState.zeros(model);
+        }
+        float[] values = new float[2 * batch];
+        float[] means = new float[2 * batch];
+        float[] stds = new float[2 * batch];
+        float[] taus = {1f, 0.5f, 3f, 0f, 1f};
+        for (int i = 0; i < 5000; i++) { // as above: a warm-up with the measurement's inputs
+            values[i % values.length] = i % 17;
+            runner.step(batch, states, values, taus, means, stds);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1000; i++) {
+            values[i % values.length] = i % 17;
+            runner.step(batch, states, values, taus, means, stds);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated by 1000 batched steps");
+    }
 }

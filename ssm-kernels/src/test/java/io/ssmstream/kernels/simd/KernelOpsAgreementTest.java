@@ -62,6 +62,51 @@ class KernelOpsAgreementTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 16, 17, 64, 65, 1021})
+    void matMatGivesEachInputTheBitsOfItsOwnMatVec(int rows) {
+        Random r = new Random(rows);
+        for (KernelOps ops : new KernelOps[] {SCALAR, VECTOR}) {
+            for (int cols : new int[] {1, 3, 17}) {
+                for (int batch : new int[] {1, 3, 4, 5, 9}) {
+                    int xStride = cols + 2;
+                    float[] wT = random(r, rows * cols, 1f);
+                    float[] x = random(r, batch * xStride, 1f);
+                    float[] bias = random(r, rows, 1f);
+                    for (float[] b : new float[][] {bias, null}) {
+                        float[] batched = new float[batch * rows];
+                        ops.matMat(wT, rows, cols, x, xStride, batch, b, batched);
+                        float[] alone = new float[rows];
+                        for (int k = 0; k < batch; k++) {
+                            ops.matVec(wT, rows, cols, x, k * xStride, b, alone, 0);
+                            for (int i = 0; i < rows; i++) {
+                                assertEquals(Float.floatToIntBits(alone[i]),
+                                        Float.floatToIntBits(batched[k * rows + i]), ops.name() + " " + rows + "x"
+                                                + cols + ", input " + k + " of " + batch + ", row " + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 65})
+    void matMatAgreesWithTheScalarOracle(int rows) {
+        Random r = new Random(rows + 1);
+        int cols = 33;
+        int batch = 7;
+        float[] wT = random(r, rows * cols, 1f);
+        float[] x = random(r, batch * cols, 1f);
+        float[] bias = random(r, rows, 1f);
+        float[] ys = new float[batch * rows];
+        float[] yv = new float[batch * rows];
+        SCALAR.matMat(wT, rows, cols, x, cols, batch, bias, ys);
+        VECTOR.matMat(wT, rows, cols, x, cols, batch, bias, yv);
+        assertClose(ys, yv, "matMat " + rows + "x" + cols);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 17, 64, 65, 1021})
     void matVecAgreesOnOddShapes(int rows) {
         Random r = new Random(rows);
         for (int cols : new int[] {1, 3, 17}) {
