@@ -73,6 +73,12 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     public static final MapStateDescriptor<String, AcceptedModel> ACCEPTED_MODEL_STATE = new MapStateDescriptor<>(
             "accepted-model", Types.STRING, TypeInformation.of(AcceptedModel.class));
 
+    /**
+     * Released streams stepped together by default: at d_model 64 a Mamba layer's weights are read once per 16
+     * events instead of once per event (BENCHMARKS.md, batched step).
+     */
+    public static final int DEFAULT_BATCH_STREAMS = 16;
+
     /** Enough calls for the JIT's last tier to compile every kernel (thousands of calls each). */
     static final int WARM_UP_EVENTS = 20_000;
     /** A bound on the job's start-up on a slow or busy machine, where compilation takes longer. */
@@ -83,6 +89,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private final long idleTtlMillis;
     private final double anomalyThreshold;
     private final SwapSettings swap;
+    private final int batchStreams;
 
     private transient AcceptedModel restored;
     private transient ActiveModel active;
@@ -90,6 +97,8 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     private transient ValueState<ForecasterState> forecasterState;
     private transient IdleSweep idleSweep;
     private transient ForecastMetrics metrics;
+    private transient ReleasedBatch batch;
+    private transient BatchRound round;
 
     /**
      * @param model            the model to run until an update is accepted
@@ -97,8 +106,11 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
      *                         twice this)
      * @param anomalyThreshold score from which an event counts as an anomaly in the metrics, in (0, 1]
      * @param swap             which updates apply and how long each stream's input window is
+     * @param batchStreams     how many released streams are stepped together, in [1, {@value
+     *                         StreamForecaster#MAX_BATCH}]; 1 steps one event at a time (see {@link #applyReleased})
      */
-    public SsmForecastFunction(ModelArtifact model, Duration idleTtl, double anomalyThreshold, SwapSettings swap) {
+    public SsmForecastFunction(ModelArtifact model, Duration idleTtl, double anomalyThreshold, SwapSettings swap,
+                               int batchStreams) {
         if (idleTtl == null || idleTtl.isNegative() || idleTtl.isZero()) {
             throw new IllegalArgumentException("idleTtl must be positive, got " + idleTtl);
         }
@@ -108,10 +120,20 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         if (swap == null) {
             throw new IllegalArgumentException("swap settings must be given");
         }
+        if (batchStreams < 1 || batchStreams > StreamForecaster.MAX_BATCH) {
+            throw new IllegalArgumentException("batchStreams must be in [1, " + StreamForecaster.MAX_BATCH
+                    + "], got " + batchStreams);
+        }
         this.model = model;
         this.idleTtlMillis = idleTtl.toMillis();
         this.anomalyThreshold = anomalyThreshold;
         this.swap = swap;
+        this.batchStreams = batchStreams;
+    }
+
+    /** With {@value #DEFAULT_BATCH_STREAMS} streams stepped together. */
+    public SsmForecastFunction(ModelArtifact model, Duration idleTtl, double anomalyThreshold, SwapSettings swap) {
+        this(model, idleTtl, anomalyThreshold, swap, DEFAULT_BATCH_STREAMS);
     }
 
     /** With the default swap settings (model name {@code default}, a window of 64 events). */
@@ -148,6 +170,8 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
         forecasterState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>(FORECASTER_STATE, new ForecasterStateSerializer()));
         idleSweep = new IdleSweep(idleTtlMillis);
+        batch = new ReleasedBatch(batchStreams);
+        round = new BatchRound(batchStreams, model.dInput());
     }
 
     /** Compiles the model's kernels before the first event (see {@link StreamForecaster#warmUp}). */
@@ -200,44 +224,88 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
     }
 
     /**
-     * Applies every waiting event {@code watermark} passes, stream by stream, each stream's in time order;
-     * {@link ForecasterOperator} calls it before the watermark moves on. A stream's state is first made the
-     * current model's (rebuilt from its input window after a swap).
+     * Applies every waiting event {@code watermark} passes, each stream's in time order; {@link ForecasterOperator}
+     * calls it before the watermark moves on. A stream's state is first made the current model's (rebuilt from
+     * its input window after a swap). The released streams are taken {@code batchStreams} at a time
+     * ({@link ReleasedBatch}) and their events stepped together, round by round (the first released event of
+     * each, then the next, ...): every weight of the model is read once per round instead of once per event, and
+     * each event's forecast and score are those of stepping it alone (see
+     * {@link StreamForecaster#stepBatch}). The forecasts leave round by round: in time order within a stream.
      *
      * @param keys makes a stream the keyed state's current key
      * @param out  the forecasts, each with its event's time as the record's timestamp
      */
     void applyReleased(long watermark, Consumer<String> keys, TimestampedCollector<ForecastRecord> out)
             throws Exception {
-        StreamForecaster forecaster = active.forecaster();
         for (PendingEvents events = waiting.nextReleased(watermark); events != null;
                 events = waiting.nextReleased(watermark)) {
+            if (batch.holds(events)) {
+                continue; // an entry the stream left behind, see ReleasedBatch#holds
+            }
             String stream = waiting.releasedStream();
             keys.accept(stream);
-            int released = events.countUpTo(watermark);
             ForecasterState stored = forecasterState.value();
-            ForecasterState state = active.stateFor(stored);
-            for (int i = 0; i < released; i++) {
-                long ts = events.ts(i);
-                if (state.hasEvents() && idleAt(state, ts)) {
-                    state = active.stateFor(null); // a TTL since its last event: start over, see the class comment
-                }
-                out.setAbsoluteTimestamp(ts);
-                out.collect(apply(forecaster, state, stream, ts, events.values(i)));
+            batch.add(stream, events, events.countUpTo(watermark), stored, active.stateFor(stored));
+            if (batch.isFull()) {
+                applyBatch(keys, out);
             }
-            forecasterState.update(state);
-            if (stored == null) {
-                metrics.streamAdded();
-            }
-            waiting.applied(stream, events, released);
+        }
+        if (batch.size() > 0) {
+            applyBatch(keys, out);
         }
     }
 
-    private ForecastRecord apply(StreamForecaster forecaster, ForecasterState state, String stream, long ts,
-                                 float[] values) {
-        long start = System.nanoTime();
-        double score = forecaster.step(state, ts * 1000L, values);
-        metrics.stepped(System.nanoTime() - start, score >= anomalyThreshold);
+    /** Steps the batch's released events round by round, then stores each stream's state and empties the batch. */
+    private void applyBatch(Consumer<String> keys, TimestampedCollector<ForecastRecord> out) throws Exception {
+        StreamForecaster forecaster = active.forecaster();
+        while (nextRound()) {
+            long start = System.nanoTime();
+            round.step(forecaster);
+            long share = (System.nanoTime() - start) / round.size();
+            for (int k = 0; k < round.size(); k++) {
+                double score = round.score(k);
+                metrics.stepped(share, score >= anomalyThreshold);
+                long ts = round.tsMillis(k);
+                out.setAbsoluteTimestamp(ts);
+                out.collect(record(forecaster, round.state(k), batch.stream(round.slot(k)), ts,
+                        round.eventValues(k), score));
+                batch.countApplied(round.slot(k));
+            }
+            round.clear();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            String stream = batch.stream(i);
+            keys.accept(stream);
+            forecasterState.update(batch.state(i));
+            if (batch.stored(i) == null) {
+                metrics.streamAdded();
+            }
+            waiting.applied(stream, batch.events(i), batch.released(i));
+        }
+        batch.clear();
+    }
+
+    /** Fills {@link #round} with the next released event of each stream that has one; false when none has. */
+    private boolean nextRound() {
+        for (int i = 0; i < batch.size(); i++) {
+            int next = batch.applied(i);
+            if (next == batch.released(i)) {
+                continue;
+            }
+            PendingEvents events = batch.events(i);
+            long ts = events.ts(next);
+            ForecasterState state = batch.state(i);
+            if (state.hasEvents() && idleAt(state, ts)) {
+                state = active.stateFor(null); // a TTL since its last event: start over, see the class comment
+                batch.setState(i, state);
+            }
+            round.add(i, state, ts, events.values(next));
+        }
+        return round.size() > 0;
+    }
+
+    private static ForecastRecord record(StreamForecaster forecaster, ForecasterState state, String stream, long ts,
+                                         float[] values, double score) {
         float[] horizon = forecaster.horizon() == 0 ? null : forecaster.forecastHorizon(state);
         return new ForecastRecord(stream, ts, values, state.forecastMean().clone(), state.forecastStd().clone(),
                 score, state.modelVersion(), state.ssm().events(), horizon);

@@ -32,9 +32,20 @@ final class ForecasterHarness {
     static KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord> open(
             ModelArtifact model, SwapSettings swap, OperatorSubtaskState restore, int maxParallelism,
             int parallelism, int subtask) throws Exception {
+        return open(new SsmForecastFunction(model, TTL, 0.99, swap), restore, maxParallelism, parallelism, subtask);
+    }
+
+    /** An open harness on {@code function} in the job's forecaster operator, as subtask 0 of 1. */
+    static KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord> open(
+            SsmForecastFunction function) throws Exception {
+        return open(function, null, 1, 1, 0);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord> open(
+            SsmForecastFunction function, OperatorSubtaskState restore, int maxParallelism, int parallelism,
+            int subtask) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<String, SensorEvent, ModelUpdate, ForecastRecord>(
-                new ForecasterOperator(new SsmForecastFunction(model, TTL, 0.99, swap)),
-                e -> e.stream, Types.STRING, maxParallelism, parallelism, subtask);
+                new ForecasterOperator(function), e -> e.stream, Types.STRING, maxParallelism, parallelism, subtask);
         if (restore != null) {
             h.initializeState(restore);
         }

@@ -3,6 +3,7 @@ package io.ssmstream.app;
 import io.ssmstream.app.job.JobSettings;
 import io.ssmstream.app.job.KafkaForecastJob;
 import io.ssmstream.app.job.KafkaJobSpec;
+import io.ssmstream.operators.SsmForecastFunction;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,10 +126,17 @@ final class RunCommand extends CliCommand {
             description = "Latest inputs kept per stream to rebuild its state for a new model, 0..100000 (default: ${DEFAULT-VALUE}).")
     int swapWindow;
 
+    @Option(names = "--batch-streams", defaultValue = "" + SsmForecastFunction.DEFAULT_BATCH_STREAMS,
+            paramLabel = "STREAMS",
+            description = "Streams a watermark releases that are stepped together, each model weight read once for"
+                    + " all of them, 1..32; 1 steps one event at a time, the forecasts are the same (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int batchStreams;
+
     KafkaJobSpec spec() {
         JobSettings settings = JobSettings.builder().outOfOrderness(outOfOrderness).idleTtl(idleTtl)
                 .idlePartitionTimeout(idlePartitionTimeout).anomalyThreshold(anomalyThreshold)
-                .modelName(modelName).swapWindow(swapWindow).build();
+                .modelName(modelName).swapWindow(swapWindow).batchStreams(batchStreams).build();
         return new KafkaJobSpec(kafka.bootstrapServers, inputTopic, outputTopic, dlqTopic, model, groupId,
                 startingOffsets, bounded, !atLeastOnce, null, kafka.clientProperties(), parallelism, stateBackend,
                 checkpointDir, checkpointInterval, settings, modelUpdatesTopic, checkpointMinPause);

@@ -29,6 +29,14 @@ class RunCommandTest {
     }
 
     @Test
+    void aBatchOutsideOneToThirtyTwoStreamsIsOneLineWithExitTwo() {
+        CliRun run = run("--batch-streams", "33");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(1, run.errLines().size(), run::toString);
+        assertTrue(run.err().contains("batch streams must be in [1, 32], got 33"), run::toString);
+    }
+
+    @Test
     void aBlankModelNameIsOneLineWithExitTwo() {
         CliRun run = run("--model-updates-topic", "model-updates", "--model-name", " ");
         assertEquals(2, run.exitCode(), run::toString);

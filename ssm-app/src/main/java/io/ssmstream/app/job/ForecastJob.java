@@ -81,7 +81,7 @@ public final class ForecastJob {
                 .connect(updateInput.broadcast())
                 .transform("ssm forecast " + model.version(), TypeInformation.of(ForecastRecord.class),
                         new ForecasterOperator(new SsmForecastFunction(model, settings.idleTtl(),
-                                settings.anomalyThreshold(), settings.swap())))
+                                settings.anomalyThreshold(), settings.swap(), settings.batchStreams())))
                 .uid(FORECASTER_UID);
         sinks(events, forecast, forecasts, deadLetters);
     }

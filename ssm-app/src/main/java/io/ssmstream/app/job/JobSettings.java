@@ -1,5 +1,7 @@
 package io.ssmstream.app.job;
 
+import io.ssmstream.kernels.stream.StreamForecaster;
+import io.ssmstream.operators.SsmForecastFunction;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.io.Serializable;
 import java.time.Duration;
@@ -8,7 +10,8 @@ import java.time.Duration;
  * The streaming job's tunables, with defaults that suit telemetry: events may arrive up to 5 s out of order,
  * a stream's state is dropped after 7 days without events, an event scoring at least 0.99 counts as an anomaly
  * in the metrics, a Kafka partition without records for 10 s stops holding the watermark back, and model updates
- * for the model name {@code default} are applied, rebuilding each stream's state from its latest 64 inputs.
+ * for the model name {@code default} are applied, rebuilding each stream's state from its latest 64 inputs, and
+ * the streams a watermark releases are stepped 16 at a time.
  */
 public final class JobSettings implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -18,6 +21,7 @@ public final class JobSettings implements Serializable {
     private final Duration idlePartitionTimeout;
     private final double anomalyThreshold;
     private final SwapSettings swap;
+    private final int batchStreams;
 
     private JobSettings(Builder b) {
         this.outOfOrderness = b.outOfOrderness;
@@ -25,6 +29,7 @@ public final class JobSettings implements Serializable {
         this.idlePartitionTimeout = b.idlePartitionTimeout;
         this.anomalyThreshold = b.anomalyThreshold;
         this.swap = new SwapSettings(b.modelName, b.swapWindow);
+        this.batchStreams = b.batchStreams;
     }
 
     public static Builder builder() {
@@ -56,6 +61,11 @@ public final class JobSettings implements Serializable {
         return swap;
     }
 
+    /** How many released streams the forecaster steps together (see {@link SsmForecastFunction#applyReleased}). */
+    public int batchStreams() {
+        return batchStreams;
+    }
+
     /** Fail-fast builder: each setter names the argument it rejects. */
     public static final class Builder {
         private Duration outOfOrderness = Duration.ofSeconds(5);
@@ -64,6 +74,7 @@ public final class JobSettings implements Serializable {
         private double anomalyThreshold = 0.99;
         private String modelName = SwapSettings.DEFAULT_MODEL_NAME;
         private int swapWindow = SwapSettings.DEFAULT_WINDOW;
+        private int batchStreams = SsmForecastFunction.DEFAULT_BATCH_STREAMS;
 
         private Builder() {
         }
@@ -120,6 +131,20 @@ public final class JobSettings implements Serializable {
          */
         public Builder swapWindow(int events) {
             swapWindow = SwapSettings.requireWindowLength(events);
+            return this;
+        }
+
+        /**
+         * How many of the streams a watermark releases are stepped together, each weight of the model read once
+         * for all of them, in [1, {@value StreamForecaster#MAX_BATCH}]; 1 steps one event at a time. The
+         * forecasts are the same either way. Default {@value SsmForecastFunction#DEFAULT_BATCH_STREAMS}.
+         */
+        public Builder batchStreams(int streams) {
+            if (streams < 1 || streams > StreamForecaster.MAX_BATCH) {
+                throw new IllegalArgumentException("batch streams must be in [1, " + StreamForecaster.MAX_BATCH
+                        + "], got " + streams);
+            }
+            batchStreams = streams;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.ssmstream.kernels.stream;
 
+import io.ssmstream.kernels.model.SsmBatchRunner;
 import io.ssmstream.kernels.model.SsmModel;
 import io.ssmstream.kernels.model.SsmRunner;
 import io.ssmstream.kernels.model.StreamState;
@@ -13,9 +14,15 @@ import io.ssmstream.kernels.simd.KernelOps;
  * one). One instance per thread; allocates nothing per event.
  */
 public final class StreamForecaster {
+    /** The most streams one {@link #stepBatch} takes. */
+    public static final int MAX_BATCH = 32;
+    /** Streams per batch in {@link #warmUp}'s batched half: enough for the kernels' four-stream blocks. */
+    private static final int WARM_UP_BATCH = 8;
+
     private final SsmRunner runner;
     private final AnomalyScorer scorer;
     private final int dInput;
+    private BatchScratch batch; // made by the first stepBatch
 
     public StreamForecaster(SsmModel model, KernelOps ops, AnomalyScorer scorer) {
         this.runner = new SsmRunner(model, ops);
@@ -97,10 +104,12 @@ public final class StreamForecaster {
     }
 
     /**
-     * Runs synthetic events (a noisy sine, one per model time unit) through a scratch state until {@code events}
+     * Runs synthetic events (a noisy sine, one per model time unit) through scratch states until {@code events}
      * ran or {@code maxNanos} passed, so that the JIT compiles the kernels before real events wait on them: until
      * it does, the Vector API runs its Java fallback, which allocates every vector and is tens of times slower
-     * than the compiled step (seconds of a job's start on a small machine). Changes no state but the scratch one.
+     * than the compiled step (seconds of a job's start on a small machine). The first half goes through
+     * {@link #step}, the second through {@link #stepBatch} in batches of {@value #WARM_UP_BATCH}, so both paths
+     * are compiled. Changes no state but the scratch ones.
      *
      * @return how many events ran
      */
@@ -109,14 +118,36 @@ public final class StreamForecaster {
         float[] values = new float[dInput];
         long stepMicros = Math.max(1L, Math.round(runner.model().config().dtUnitMs() * 1000));
         long deadline = System.nanoTime() + maxNanos;
+        int single = events / 2;
         int done = 0;
-        for (; done < events && System.nanoTime() - deadline < 0; done++) {
-            for (int c = 0; c < dInput; c++) {
-                values[c] = (float) (Math.sin(0.1 * done + c) + 0.01 * ((done * 7919 + c * 104729) % 201 - 100));
-            }
+        for (; done < single && System.nanoTime() - deadline < 0; done++) {
+            warmUpValues(done, values, 0);
             step(scratch, done * stepMicros, values);
         }
+        ForecasterState[] states = new ForecasterState[WARM_UP_BATCH];
+        for (int b = 0; b < WARM_UP_BATCH; b++) {
+            states[b] = newState();
+        }
+        long[] ts = new long[WARM_UP_BATCH];
+        float[] batchValues = new float[WARM_UP_BATCH * dInput];
+        double[] scores = new double[WARM_UP_BATCH];
+        for (int round = 0; done < events && System.nanoTime() - deadline < 0; round++) {
+            int batch = Math.min(WARM_UP_BATCH, events - done);
+            for (int b = 0; b < batch; b++) {
+                ts[b] = round * stepMicros;
+                warmUpValues(round + 31 * b, batchValues, b * dInput);
+            }
+            stepBatch(batch, states, ts, batchValues, scores);
+            done += batch;
+        }
         return done;
+    }
+
+    /** The synthetic event {@code i} of {@link #warmUp} into {@code values} from {@code off}. */
+    private void warmUpValues(int i, float[] values, int off) {
+        for (int c = 0; c < dInput; c++) {
+            values[off + c] = (float) (Math.sin(0.1 * i + c) + 0.01 * ((i * 7919 + c * 104729) % 201 - 100));
+        }
     }
 
     public AnomalyScorer scorer() {
@@ -160,5 +191,65 @@ public final class StreamForecaster {
         state.lastTsMicros = tsMicros;
         state.window.add(tsMicros, values);
         return score;
+    }
+
+    /**
+     * Applies one event to each of several streams at once: {@link #step} for each, with the model's forward
+     * pass batched over the streams ({@link SsmBatchRunner}: every weight is read once for all of them). Each
+     * stream's score, forecast and state are those {@link #step} gives it (bit for bit with the scalar kernels).
+     *
+     * @param batch    how many streams, in [1, {@link #MAX_BATCH}]
+     * @param states   distinct streams' states, (batch)
+     * @param tsMicros each event's time, epoch µs, not before its stream's previous event, (batch)
+     * @param values   the events' values, (batch, d_input) row-major, finite
+     * @param scores   receives each event's anomaly score, (batch), as {@link #step} returns it
+     * @throws IllegalArgumentException when batch is out of bounds or an event is older than its stream's
+     *                                  previous one (checked for all before any state changes)
+     */
+    public void stepBatch(int batch, ForecasterState[] states, long[] tsMicros, float[] values, double[] scores) {
+        if (batch < 1 || batch > MAX_BATCH) {
+            throw new IllegalArgumentException("batch must be in [1, " + MAX_BATCH + "], got " + batch);
+        }
+        if (this.batch == null) {
+            this.batch = new BatchScratch();
+        }
+        BatchScratch scratch = this.batch;
+        double dtUnitMs = runner.model().config().dtUnitMs();
+        for (int b = 0; b < batch; b++) {
+            ForecasterState state = states[b];
+            scratch.taus[b] = state.hasEvents() ? TimeGap.tau(state.lastTsMicros, tsMicros[b], dtUnitMs)
+                    : TimeGap.FIRST_EVENT;
+        }
+        for (int b = 0; b < batch; b++) {
+            ForecasterState state = states[b];
+            if (!scorer.owns(state.scorer, dInput)) {
+                state.scorer = newScorerState();
+            }
+            System.arraycopy(values, b * dInput, scratch.row, 0, dInput);
+            scores[b] = state.hasEvents()
+                    ? scorer.score(scratch.row, state.forecastMean, state.forecastStd, state.scorer) : 0;
+            scratch.ssm[b] = state.ssm;
+        }
+        scratch.runner.step(batch, scratch.ssm, values, scratch.taus, scratch.means, scratch.stds);
+        for (int b = 0; b < batch; b++) {
+            ForecasterState state = states[b];
+            System.arraycopy(scratch.means, b * dInput, state.forecastMean, 0, dInput);
+            System.arraycopy(scratch.stds, b * dInput, state.forecastStd, 0, dInput);
+            System.arraycopy(values, b * dInput, scratch.row, 0, dInput);
+            state.lastTsMicros = tsMicros[b];
+            state.window.add(tsMicros[b], scratch.row);
+            scratch.ssm[b] = null;
+        }
+    }
+
+    /** {@link #stepBatch}'s working memory. */
+    private final class BatchScratch {
+        private final SsmBatchRunner runner = new SsmBatchRunner(StreamForecaster.this.runner.model(),
+                StreamForecaster.this.runner.ops(), MAX_BATCH);
+        private final StreamState[] ssm = new StreamState[MAX_BATCH];  // (MAX_BATCH): the call's SSM states
+        private final float[] taus = new float[MAX_BATCH];             // (MAX_BATCH)
+        private final float[] means = new float[MAX_BATCH * dInput];   // (MAX_BATCH, d_input)
+        private final float[] stds = new float[MAX_BATCH * dInput];    // (MAX_BATCH, d_input)
+        private final float[] row = new float[dInput];                 // (d_input): one event's values
     }
 }

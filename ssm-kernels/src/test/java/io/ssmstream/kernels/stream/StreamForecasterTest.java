@@ -45,6 +45,50 @@ class StreamForecasterTest {
     }
 
     @Test
+    void batchedStepsGiveEachStreamTheScoresAndStateOfItsOwnSteps() {
+        StreamForecaster batched = new StreamForecaster(model, KernelOpsProvider.scalar(), new LikelihoodScorer());
+        StreamForecaster alone = new StreamForecaster(model, KernelOpsProvider.scalar(), new LikelihoodScorer());
+        int streams = 5;
+        ForecasterState[] together = new ForecasterState[streams];
+        ForecasterState[] apart = new ForecasterState[streams];
+        for (int b = 0; b < streams; b++) {
+            together[b] = batched.newState("v1", 8);
+            apart[b] = alone.newState("v1", 8);
+        }
+        long[] ts = new long[streams];
+        float[] values = new float[2 * streams];
+        double[] scores = new double[streams];
+        for (int event = 0; event < 60; event++) {
+            for (int b = 0; b < streams; b++) {
+                ts[b] = (event * (b + 1) + (event % 3 == 0 ? b : 0)) * 60_000_000L; // each stream its own gaps
+                values[2 * b] = (float) Math.sin(event / (3.0 + b)) * 10 + (event == 40 && b == 2 ? 50 : 0);
+                values[2 * b + 1] = (event * 7 + b) % 11;
+            }
+            batched.stepBatch(streams, together, ts, values, scores);
+            for (int b = 0; b < streams; b++) {
+                float[] row = {values[2 * b], values[2 * b + 1]};
+                assertEquals(alone.step(apart[b], ts[b], row), scores[b], "stream " + b + " event " + event);
+                assertEquals(apart[b], together[b], "stream " + b + " event " + event);
+            }
+        }
+        assertTrue(scores[2] >= 0 && together[2].ssm().events() == 60);
+    }
+
+    @Test
+    void aBatchWithAnEventBeforeItsStreamsPreviousOneChangesNoState() {
+        ForecasterState first = forecaster.newState();
+        ForecasterState second = forecaster.newState();
+        forecaster.step(second, 120_000_000L, new float[] {1, 2});
+        ForecasterState secondBefore = second.copy();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> forecaster.stepBatch(2,
+                new ForecasterState[] {first, second}, new long[] {0, 60_000_000L}, new float[] {1, 2, 3, 4},
+                new double[2]));
+        assertTrue(e.getMessage().contains("before the previous event"), e.getMessage());
+        assertEquals(forecaster.newState(), first);
+        assertEquals(secondBefore, second);
+    }
+
+    @Test
     void warmUpRunsTheRequestedEventsAndLeavesLaterResultsUnchanged() {
         StreamForecaster cold = new StreamForecaster(model, KernelOpsProvider.scalar(), new LikelihoodScorer());
         StreamForecaster warmed = new StreamForecaster(model, KernelOpsProvider.scalar(), new LikelihoodScorer());
