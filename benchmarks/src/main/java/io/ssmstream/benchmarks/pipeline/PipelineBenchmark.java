@@ -17,6 +17,7 @@ import io.ssmstream.kernels.stream.ForecasterState;
 import io.ssmstream.kernels.stream.LikelihoodScorer;
 import io.ssmstream.kernels.stream.StreamForecaster;
 import io.ssmstream.operators.ModelArtifact;
+import io.ssmstream.operators.SsmForecastFunction;
 import io.ssmstream.operators.swap.SwapSettings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -75,7 +76,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--backends", split = ",", description = "State backends (default: hashmap,rocksdb).")
     List<String> backends = List.of("hashmap", "rocksdb");
 
-    @Option(names = "--jobs", split = ",", description = "Jobs: ssm, pass-through (the floor: changes every float "
+    @Option(names = "--jobs", split = ",", description = "Jobs: ssm, ssm-unbatched (the same job stepping one event at "
+            + "a time, --batch-streams 1), pass-through (the floor: changes every float "
             + "of its state per event), pass-through-one (changes one float per event) (default: ssm, pass-through).")
     List<String> jobs = List.of("ssm", "pass-through");
 
@@ -111,6 +113,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     @Option(names = "--latency-duration", description = "Latency runs: measured window (default: ${DEFAULT-VALUE}).")
     String latencyDuration = "30s";
+
+    @Option(names = "--d-model", description = "The model's d_model (default: ${DEFAULT-VALUE}).")
+    int dModel = 16;
+
+    @Option(names = "--layers", description = "The model's layers (default: ${DEFAULT-VALUE}).")
+    int layers = 2;
 
     @Option(names = "--seed", description = "Model initialisation seed (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULT_SEED;
@@ -177,7 +185,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         applyQuick();
         oneOf("--modes", modes, "throughput", "latency");
-        oneOf("--jobs", jobs, "ssm", "pass-through", "pass-through-one");
+        oneOf("--jobs", jobs, "ssm", "ssm-unbatched", "pass-through", "pass-through-one");
         if (jvmWarmUpEvents < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--jvm-warm-up-events must be 0 or more, got " + jvmWarmUpEvents);
@@ -189,7 +197,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         work = Files.createTempDirectory(Files.createDirectories(workDir), "pipeline-bench-");
         Path modelFile = work.resolve("model.safetensors");
-        SsmModel ssm = model(seed);
+        SsmModel ssm = model(seed, dModel, layers);
         ssm.save(modelFile);
         model = ModelArtifact.fromFile(modelFile);
         dInput = ssm.config().dInput();
@@ -205,10 +213,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** The benchmark's model: Mamba, d_model 16, 2 layers, d_state 16, one input, initialised from {@code seed}. */
-    static SsmModel model(long seed) {
-        return ModelInitializer.initialize(ModelConfig.builder(Arch.MAMBA, 1).dModel(16).nLayers(2).dState(16).build(),
-                seed);
+    /** The benchmark's model: Mamba, d_state 16, one input, initialised from {@code seed}. */
+    static SsmModel model(long seed, int dModel, int layers) {
+        return ModelInitializer.initialize(ModelConfig.builder(Arch.MAMBA, 1).dModel(dModel).nLayers(layers).dState(16)
+                .build(), seed);
     }
 
     /**
@@ -468,7 +476,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     private KafkaJobSpec spec(EmbeddedKafka kafka, Config c, String in, String out, String dlq, String id,
                               boolean bounded, boolean exactlyOnce, String interval) {
-        JobSettings settings = JobSettings.builder().outOfOrderness(TimeUtils.parseDuration(outOfOrderness)).build();
+        JobSettings settings = JobSettings.builder().outOfOrderness(TimeUtils.parseDuration(outOfOrderness))
+                .batchStreams(c.job().equals("ssm-unbatched") ? 1 : SsmForecastFunction.DEFAULT_BATCH_STREAMS).build();
         return new KafkaJobSpec(kafka.bootstrapServers(), in, out, dlq, work.resolve("model.safetensors"), "bench-" + id,
                 "earliest", bounded, exactlyOnce, "bench-" + id, null, parallelism, c.backend(),
                 work.resolve("checkpoints-" + id).toUri().toString(), TimeUtils.parseDuration(interval), settings)
@@ -484,7 +493,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         conf.addAll(Configuration.fromMap(flinkConf));
         env.configure(conf);
         switch (c.job()) {
-            case "ssm" -> KafkaForecastJob.wire(env, spec);
+            case "ssm", "ssm-unbatched" -> KafkaForecastJob.wire(env, spec);
             case "pass-through" -> KafkaForecastJob.wire(env, spec, dInput,
                     new PassThroughFunction(stateSize, model.version(), PassThroughFunction.Touch.EVERY_FLOAT),
                     "pass-through");
@@ -522,10 +531,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 procLine("/proc/meminfo", "MemTotal"), loadAtStart, firstLine("/proc/loadavg"), System.getProperty("java.runtime.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() / (double) (1L << 30),
                 KernelOpsProvider.get().getClass().getSimpleName());
-        out.printf(Locale.ROOT, "Model: mamba d_model 16, n_layers 2, d_state 16, d_input 1 (seed %d); state %,d floats per stream "
+        out.printf(Locale.ROOT, "Model: mamba d_model %d, n_layers %d, d_state 16, d_input 1 (seed %d); state %,d floats per stream "
                         + "with a full input window, in checkpoint bytes (pass-through: a float[%d]). Job: parallelism %d, %d partitions per topic, exactly-once sink, "
                         + "out-of-orderness %s; embedded Kafka broker and MiniCluster in this JVM.%n",
-                seed, stateSize, stateSize, parallelism, partitions, outOfOrderness);
+                dModel, layers, seed, stateSize, stateSize, parallelism, partitions, outOfOrderness);
         if (!flinkConf.isEmpty()) {
             out.println("Extra Flink configuration: " + flinkConf + ".");
         }
@@ -578,13 +587,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
             }
             out.println();
             boolean oneFloat = jobs.contains("pass-through-one");
-            out.println("| streams | backend | SSM / pass-through (measured) | SSM / pass-through (whole job) |"
+            out.println("| streams | backend | job | SSM / pass-through (measured) | SSM / pass-through (whole job) |"
                     + (oneFloat ? " SSM / pass-through-one (measured) | SSM / pass-through-one (whole job) |" : ""));
-            out.println("| ---: | --- | ---: | ---: |" + (oneFloat ? " ---: | ---: |" : ""));
+            out.println("| ---: | --- | --- | ---: | ---: |" + (oneFloat ? " ---: | ---: |" : ""));
             for (Throughput s : throughputs) {
                 Config c = s.config();
-                if (c.job().equals("ssm") && s.error() == null) {
-                    out.printf(Locale.ROOT, "| %,d | %s | %s |%s%n", c.streams(), c.backend(),
+                if (c.job().startsWith("ssm") && s.error() == null) {
+                    out.printf(Locale.ROOT, "| %,d | %s | %s | %s |%s%n", c.streams(), c.backend(), c.job(),
                             ratios(s, floor(c, "pass-through")),
                             oneFloat ? " " + ratios(s, floor(c, "pass-through-one")) + " |" : "");
                 }

@@ -99,7 +99,7 @@ class PassThroughFunctionTest {
 
     /** The pipeline benchmark's model's states after one to three events, in their checkpoint bytes. */
     private static List<byte[]> modelStates(int count) {
-        StreamForecaster forecaster = new StreamForecaster(PipelineBenchmark.model(PipelineBenchmark.DEFAULT_SEED),
+        StreamForecaster forecaster = new StreamForecaster(PipelineBenchmark.model(PipelineBenchmark.DEFAULT_SEED, 16, 2),
                 KernelOpsProvider.get(), new LikelihoodScorer());
         SplittableRandom random = new SplittableRandom(1);
         List<byte[]> states = new ArrayList<>();

@@ -204,6 +204,12 @@ final class PanamaKernelOps implements KernelOps {
 
     @Override
     public void causalConvSilu(float[] window, int wOff, float[] w, float[] bias, float[] out, int dInner, int dConv) {
+        FloatVector minusLn2Hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector minusLn2Lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector p2 = FloatVector.broadcast(F, EXP_P2);
+        FloatVector p3 = FloatVector.broadcast(F, EXP_P3);
+        FloatVector p4 = FloatVector.broadcast(F, EXP_P4);
+        FloatVector p5 = FloatVector.broadcast(F, EXP_P5);
         int i = 0;
         for (int bound = F.loopBound(dInner); i < bound; i += L) {
             FloatVector acc = FloatVector.fromArray(F, bias, i);
@@ -211,37 +217,18 @@ final class PanamaKernelOps implements KernelOps {
                 acc = FloatVector.fromArray(F, window, wOff + k * dInner + i)
                         .fma(FloatVector.fromArray(F, w, k * dInner + i), acc);
             }
-            silu(acc).intoArray(out, i);
+            // silu(acc) = acc / (1 + e^{-acc}), e^{-acc} written out as in mulSilu (see there)
+            FloatVector x = acc.neg().max(EXP_MIN_ARG).min(EXP_MAX_ARG);
+            FloatVector shifted = x.fma(LOG2_E, ROUND_SHIFT);
+            FloatVector kFloat = shifted.sub(ROUND_SHIFT);
+            FloatVector r = kFloat.fma(minusLn2Hi, x);
+            r = kFloat.fma(minusLn2Lo, r);
+            FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5);
+            FloatVector twoToK = ((IntVector) shifted.viewAsIntegralLanes()).add(127)
+                    .lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+            acc.div(p.fma(r.mul(r), r).add(1f).mul(twoToK).add(1f)).intoArray(out, i);
         }
         ScalarKernelOps.causalConvSilu(window, wOff, w, bias, out, dInner, dConv, i);
-    }
-
-    /**
-     * silu(v) = v / (1 + e^{-v}), with e^{-v} from {@link #exp}: the Vector API's EXP is a call into the JIT's
-     * vector math library per vector, which made the convolution and the gate (d_inner silus each per event) a
-     * seventh of the Mamba step at d_model 64; inline they cost a third of that. -v is clamped to
-     * [{@value #EXP_MIN_ARG}, {@value #EXP_MAX_ARG}]: beyond, e^{-v} is below 1.2e-38 (silu(v) = v to the
-     * float) or above 1.6e38 (|silu(v)| below 6e-36 where it is below 4e-36 · |v| e^{v} exactly).
-     */
-    private static FloatVector silu(FloatVector v) {
-        return v.div(exp(v.neg().max(EXP_MIN_ARG).min(EXP_MAX_ARG)).add(1f));
-    }
-
-    /**
-     * e^x for x in [{@value #EXP_MIN_ARG}, {@value #EXP_MAX_ARG}], within 2 ulp: the arithmetic of
-     * {@link #selectiveScan}'s e^{Δ·A} (see there), which writes it out in its loop instead.
-     */
-    private static FloatVector exp(FloatVector x) {
-        FloatVector shifted = x.fma(LOG2_E, ROUND_SHIFT);
-        FloatVector kFloat = shifted.sub(ROUND_SHIFT);
-        FloatVector r = kFloat.fma(FloatVector.broadcast(F, -LN2_HI), x);
-        r = kFloat.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(F, EXP_P2))
-                .fma(r, FloatVector.broadcast(F, EXP_P3)).fma(r, FloatVector.broadcast(F, EXP_P4))
-                .fma(r, FloatVector.broadcast(F, EXP_P5));
-        FloatVector twoToK = ((IntVector) shifted.viewAsIntegralLanes()).add(127)
-                .lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-        return p.fma(r.mul(r), r).add(1f).mul(twoToK);
     }
 
     @Override
@@ -332,11 +319,36 @@ final class PanamaKernelOps implements KernelOps {
         }
     }
 
+    /**
+     * silu(z) = z / (1 + e^{-z}) with e^{-z} the inline arithmetic of {@link #selectiveScan}'s e^{Δ·A} (within 2
+     * ulp), not the Vector API's EXP, a call into the JIT's vector math library per vector: with it the convolution
+     * and this gate (d_inner silus each per event) took a seventh of the Mamba step at d_model 64, inline a
+     * third of that. Written out in the loop for the scan's reason (a method taking vectors that the JIT did not
+     * inline boxed them: 1.5 KB per step at d_model 64 when it was one). -z is clamped to
+     * [{@value #EXP_MIN_ARG}, {@value #EXP_MAX_ARG}]: beyond, e^{-z} is below 1.2e-38 (silu(z) = z to the float)
+     * or above 1.6e38 (|silu(z)| below 6e-36).
+     */
     @Override
     public void mulSilu(float[] y, float[] z, int zOff, int n) {
+        FloatVector minusLn2Hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector minusLn2Lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector p2 = FloatVector.broadcast(F, EXP_P2);
+        FloatVector p3 = FloatVector.broadcast(F, EXP_P3);
+        FloatVector p4 = FloatVector.broadcast(F, EXP_P4);
+        FloatVector p5 = FloatVector.broadcast(F, EXP_P5);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, y, i).mul(silu(FloatVector.fromArray(F, z, zOff + i))).intoArray(y, i);
+            FloatVector zV = FloatVector.fromArray(F, z, zOff + i);
+            FloatVector x = zV.neg().max(EXP_MIN_ARG).min(EXP_MAX_ARG);
+            FloatVector shifted = x.fma(LOG2_E, ROUND_SHIFT);
+            FloatVector kFloat = shifted.sub(ROUND_SHIFT);
+            FloatVector r = kFloat.fma(minusLn2Hi, x);
+            r = kFloat.fma(minusLn2Lo, r);
+            FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5);
+            FloatVector twoToK = ((IntVector) shifted.viewAsIntegralLanes()).add(127)
+                    .lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+            FloatVector silu = zV.div(p.fma(r.mul(r), r).add(1f).mul(twoToK).add(1f));
+            FloatVector.fromArray(F, y, i).mul(silu).intoArray(y, i);
         }
         for (; i < n; i++) {
             y[i] *= Activations.silu(z[zOff + i]);
