@@ -122,15 +122,15 @@ public final class LruMixer implements Mixer {
     }
 
     /** λ^τ and f for one τ: the τ = 1 ones, or those of the last other τ asked for (kept for the next). */
-    private final class Coefficients {
+    private final class Coefficients implements DiagonalRecurrenceBatch.Coefficients {
         private final float[] lambdaTau = new float[2 * states]; // complex (N): λ^τ for cachedTau
         private final float[] fTau = new float[2 * states];      // complex (N): input factor for cachedTau
         private float cachedTau = Float.NaN;
         private float[] lambda;
         private float[] f;
 
-        /** Makes {@link #lambda} and {@link #f} those of {@code tau}. */
-        void at(float tau) {
+        @Override
+        public void at(float tau) {
             lambda = lambda1;
             f = f1;
             if (timeAware && tau != 1f) {
@@ -141,6 +141,16 @@ public final class LruMixer implements Mixer {
                 lambda = lambdaTau;
                 f = fTau;
             }
+        }
+
+        @Override
+        public float[] lambda() {
+            return lambda;
+        }
+
+        @Override
+        public float[] factor() {
+            return f;
         }
     }
 
@@ -175,22 +185,15 @@ public final class LruMixer implements Mixer {
         private final KernelOps ops;
         private final int maxBatch;
         private final Coefficients coefficients = new Coefficients();
-        private final float[] bus; // (maxBatch, 2N): B u of each stream
-        private final float[] xs;  // (maxBatch, 2N): each stream's new x
-        private final float[] ys;  // (maxBatch, H): each stream's gelu(y)
+        private final DiagonalRecurrenceBatch recurrence;
         private final float[] o1s; // (maxBatch, H): W1 y + b1 of each stream
         private final float[] o2s; // (maxBatch, H): W2 y + b2 of each stream
-        private final float[] bu = new float[2 * states]; // complex (N): one stream's B u
-        private final float[] u = new float[channels];    // (H): one stream's input
-        private final float[] y = new float[channels];    // (H): one stream's y
-        private final float[] glu = new float[channels];  // (H): one stream's output
+        private final float[] glu = new float[channels]; // (H): one stream's output
 
         LruBatchStepper(KernelOps ops, int maxBatch) {
             this.ops = ops;
             this.maxBatch = Mixer.checkedBatch(maxBatch);
-            this.bus = new float[maxBatch * 2 * states];
-            this.xs = new float[maxBatch * 2 * states];
-            this.ys = new float[maxBatch * channels];
+            this.recurrence = new DiagonalRecurrenceBatch(ops, maxBatch, channels, states, bT, cT, d);
             this.o1s = new float[maxBatch * channels];
             this.o2s = new float[maxBatch * channels];
         }
@@ -202,25 +205,9 @@ public final class LruMixer implements Mixer {
 
         @Override
         public void step(int batch, float[] in, float[][] states, int stateOff, float[] taus, float[] out) {
-            int n2 = 2 * LruMixer.this.states;
-            ops.matMat(bT, n2, channels, in, channels, batch, null, bus);
-            for (int b = 0; b < batch; b++) {
-                coefficients.at(taus[b]);
-                System.arraycopy(bus, b * n2, bu, 0, n2);
-                ops.complexDiagonalUpdate(states[b], stateOff, coefficients.lambda, coefficients.f, bu,
-                        LruMixer.this.states);
-                System.arraycopy(states[b], stateOff, xs, b * n2, n2);
-            }
-            ops.matMat(cT, channels, n2, xs, n2, batch, null, ys);
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(ys, b * channels, y, 0, channels);
-                System.arraycopy(in, b * channels, u, 0, channels);
-                ops.addProduct(y, d, u, channels);
-                ops.gelu(y, channels);
-                System.arraycopy(y, 0, ys, b * channels, channels);
-            }
-            ops.matMat(out1T, channels, channels, ys, channels, batch, out1Bias, o1s);
-            ops.matMat(out2T, channels, channels, ys, channels, batch, out2Bias, o2s);
+            recurrence.step(batch, in, states, stateOff, taus, coefficients);
+            ops.matMat(out1T, channels, channels, recurrence.ys, channels, batch, out1Bias, o1s);
+            ops.matMat(out2T, channels, channels, recurrence.ys, channels, batch, out2Bias, o2s);
             for (int b = 0; b < batch; b++) {
                 ops.mulSigmoid(o1s, b * channels, o2s, b * channels, glu, channels);
                 System.arraycopy(glu, 0, out, b * channels, channels);

@@ -122,15 +122,15 @@ public final class S5Mixer implements Mixer {
     }
 
     /** Λ̄ and (Λ̄ - 1)/Λ for one τ: the τ = 1 ones, or those of the last other τ asked for (kept for the next). */
-    private final class Coefficients {
+    private final class Coefficients implements DiagonalRecurrenceBatch.Coefficients {
         private final float[] lambdaBarTau = new float[2 * states]; // complex (P): Λ̄ for cachedTau
         private final float[] factorTau = new float[2 * states];    // complex (P): (Λ̄ - 1)/Λ for cachedTau
         private float cachedTau = Float.NaN;
         private float[] lambdaBar;
         private float[] factor;
 
-        /** Makes {@link #lambdaBar} and {@link #factor} those of {@code tau}. */
-        void at(float tau) {
+        @Override
+        public void at(float tau) {
             lambdaBar = lambdaBar1;
             factor = inputFactor1;
             if (timeAware && tau != 1f) {
@@ -141,6 +141,16 @@ public final class S5Mixer implements Mixer {
                 lambdaBar = lambdaBarTau;
                 factor = factorTau;
             }
+        }
+
+        @Override
+        public float[] lambda() {
+            return lambdaBar;
+        }
+
+        @Override
+        public float[] factor() {
+            return factor;
         }
     }
 
@@ -173,21 +183,14 @@ public final class S5Mixer implements Mixer {
         private final KernelOps ops;
         private final int maxBatch;
         private final Coefficients coefficients = new Coefficients();
-        private final float[] bus;   // (maxBatch, 2P): B̃ u of each stream
-        private final float[] xs;    // (maxBatch, 2P): each stream's new x
-        private final float[] ys;    // (maxBatch, H): each stream's gelu(y)
+        private final DiagonalRecurrenceBatch recurrence;
         private final float[] gates; // (maxBatch, H): W2 g + b2 of each stream
-        private final float[] bu = new float[2 * states]; // complex (P): one stream's B̃ u
-        private final float[] u = new float[channels];    // (H): one stream's input
-        private final float[] y = new float[channels];    // (H): one stream's y
-        private final float[] glu = new float[channels];  // (H): one stream's output
+        private final float[] glu = new float[channels]; // (H): one stream's output
 
         S5BatchStepper(KernelOps ops, int maxBatch) {
             this.ops = ops;
             this.maxBatch = Mixer.checkedBatch(maxBatch);
-            this.bus = new float[maxBatch * 2 * states];
-            this.xs = new float[maxBatch * 2 * states];
-            this.ys = new float[maxBatch * channels];
+            this.recurrence = new DiagonalRecurrenceBatch(ops, maxBatch, channels, states, bT, cT, d);
             this.gates = new float[maxBatch * channels];
         }
 
@@ -198,26 +201,10 @@ public final class S5Mixer implements Mixer {
 
         @Override
         public void step(int batch, float[] in, float[][] states, int stateOff, float[] taus, float[] out) {
-            int p2 = 2 * S5Mixer.this.states;
-            ops.matMat(bT, p2, channels, in, channels, batch, null, bus);
+            recurrence.step(batch, in, states, stateOff, taus, coefficients);
+            ops.matMat(out2T, channels, channels, recurrence.ys, channels, batch, out2Bias, gates);
             for (int b = 0; b < batch; b++) {
-                coefficients.at(taus[b]);
-                System.arraycopy(bus, b * p2, bu, 0, p2);
-                ops.complexDiagonalUpdate(states[b], stateOff, coefficients.lambdaBar, coefficients.factor, bu,
-                        S5Mixer.this.states);
-                System.arraycopy(states[b], stateOff, xs, b * p2, p2);
-            }
-            ops.matMat(cT, channels, p2, xs, p2, batch, null, ys);
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(ys, b * channels, y, 0, channels);
-                System.arraycopy(in, b * channels, u, 0, channels);
-                ops.addProduct(y, d, u, channels);
-                ops.gelu(y, channels);
-                System.arraycopy(y, 0, ys, b * channels, channels);
-            }
-            ops.matMat(out2T, channels, channels, ys, channels, batch, out2Bias, gates);
-            for (int b = 0; b < batch; b++) {
-                ops.mulSigmoid(ys, b * channels, gates, b * channels, glu, channels);
+                ops.mulSigmoid(recurrence.ys, b * channels, gates, b * channels, glu, channels);
                 System.arraycopy(glu, 0, out, b * channels, channels);
             }
         }
