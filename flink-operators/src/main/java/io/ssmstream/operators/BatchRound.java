@@ -8,22 +8,18 @@ import io.ssmstream.kernels.stream.StreamForecaster;
  * together. A round of one stream takes the one-at-a-time step (the same result, without the batch's copies).
  */
 final class BatchRound {
-    private final int dInput;
     private final int[] slots;               // (capacity): the stream's index in its ReleasedBatch
     private final ForecasterState[] states;  // (capacity)
     private final long[] tsMicros;           // (capacity)
     private final float[][] eventValues;     // (capacity): each event's values, as the record carries them
-    private final float[] values;            // (capacity, d_input): the same, row-major for the step
     private final double[] scores;           // (capacity)
     private int size;
 
-    BatchRound(int capacity, int dInput) {
-        this.dInput = dInput;
+    BatchRound(int capacity) {
         this.slots = new int[capacity];
         this.states = new ForecasterState[capacity];
         this.tsMicros = new long[capacity];
         this.eventValues = new float[capacity][];
-        this.values = new float[capacity * dInput];
         this.scores = new double[capacity];
     }
 
@@ -33,7 +29,6 @@ final class BatchRound {
         states[size] = state;
         tsMicros[size] = tsMillis * 1000L;
         eventValues[size] = event;
-        System.arraycopy(event, 0, values, size * dInput, dInput);
         size++;
     }
 
@@ -46,7 +41,7 @@ final class BatchRound {
         if (size == 1) {
             scores[0] = forecaster.step(states[0], tsMicros[0], eventValues[0]);
         } else {
-            forecaster.stepBatch(size, states, tsMicros, values, scores);
+            forecaster.stepBatch(size, states, tsMicros, eventValues, scores);
         }
     }
 

@@ -171,7 +171,7 @@ public class SsmForecastFunction extends KeyedBroadcastProcessFunction<String, S
                 new ValueStateDescriptor<>(FORECASTER_STATE, new ForecasterStateSerializer()));
         idleSweep = new IdleSweep(idleTtlMillis);
         batch = new ReleasedBatch(batchStreams);
-        round = new BatchRound(batchStreams, model.dInput());
+        round = new BatchRound(batchStreams);
     }
 
     /** Compiles the model's kernels before the first event (see {@link StreamForecaster#warmUp}). */

@@ -183,7 +183,6 @@ public final class LruMixer implements Mixer {
     /** {@link LruStepper}'s step for several streams: B, C, W1 and W2 as batched products. */
     private final class LruBatchStepper implements BatchStepper {
         private final KernelOps ops;
-        private final int maxBatch;
         private final Coefficients coefficients = new Coefficients();
         private final DiagonalRecurrenceBatch recurrence;
         private final float[] o1s; // (maxBatch, H): W1 y + b1 of each stream
@@ -192,15 +191,10 @@ public final class LruMixer implements Mixer {
 
         LruBatchStepper(KernelOps ops, int maxBatch) {
             this.ops = ops;
-            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            Mixer.checkBatch(maxBatch);
             this.recurrence = new DiagonalRecurrenceBatch(ops, maxBatch, channels, states, bT, cT, d);
             this.o1s = new float[maxBatch * channels];
             this.o2s = new float[maxBatch * channels];
-        }
-
-        @Override
-        public int maxBatch() {
-            return maxBatch;
         }
 
         @Override

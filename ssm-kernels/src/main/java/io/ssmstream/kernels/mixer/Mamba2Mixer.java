@@ -163,22 +163,16 @@ public final class Mamba2Mixer implements Mixer {
     /** {@link Mamba2Stepper}'s step for several streams: in_proj and out_proj as batched products. */
     private final class Mamba2BatchStepper implements BatchStepper {
         private final KernelOps ops;
-        private final int maxBatch;
         private final StatePart part;
         private final float[] zxbcdt; // (maxBatch, in_proj_rows): each stream's [z, xBC, δ]
         private final float[] ys;     // (maxBatch, d_inner): each stream's out_proj input
 
         Mamba2BatchStepper(KernelOps ops, int maxBatch) {
             this.ops = ops;
-            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            Mixer.checkBatch(maxBatch);
             this.part = new StatePart(ops);
             this.zxbcdt = new float[maxBatch * inProjRows];
             this.ys = new float[maxBatch * dInner];
-        }
-
-        @Override
-        public int maxBatch() {
-            return maxBatch;
         }
 
         @Override

@@ -117,7 +117,6 @@ public final class MambaMixer implements Mixer {
      */
     private final class MambaBatchStepper implements BatchStepper {
         private final KernelOps ops;
-        private final int maxBatch;
         private final float[] xz;      // (maxBatch, 2*d_inner): [x, z] of each stream
         private final float[] us;      // (maxBatch, d_inner): convolved, activated x of each stream
         private final float[] deltaBC; // (maxBatch, xProjRows): [δ, B, C, zeros] of each stream
@@ -129,17 +128,12 @@ public final class MambaMixer implements Mixer {
 
         MambaBatchStepper(KernelOps ops, int maxBatch) {
             this.ops = ops;
-            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            Mixer.checkBatch(maxBatch);
             this.xz = new float[maxBatch * 2 * dInner];
             this.us = new float[maxBatch * dInner];
             this.deltaBC = new float[maxBatch * xProjRows];
             this.deltas = new float[maxBatch * dInner];
             this.ys = new float[maxBatch * dInner];
-        }
-
-        @Override
-        public int maxBatch() {
-            return maxBatch;
         }
 
         @Override

@@ -36,15 +36,14 @@ public interface Mixer {
     }
 
     /**
-     * {@code maxBatch} when positive, for {@link #newBatchStepper}.
+     * {@link #newBatchStepper}'s argument check.
      *
-     * @throws IllegalArgumentException otherwise
+     * @throws IllegalArgumentException when maxBatch is not positive
      */
-    static int checkedBatch(int maxBatch) {
+    static void checkBatch(int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch stepper needs maxBatch ≥ 1, got " + maxBatch);
         }
-        return maxBatch;
     }
 
     /**
@@ -53,11 +52,8 @@ public interface Mixer {
      * {@link Stepper#step} with the same {@link KernelOps} gives for it alone. Not thread-safe; allocates nothing.
      */
     interface BatchStepper {
-        /** The most streams one {@link #step} takes. */
-        int maxBatch();
-
         /**
-         * @param batch    how many streams, in [1, maxBatch()]
+         * @param batch    how many streams, in [1, the maxBatch it was made with]
          * @param in       the normalised inputs, (batch, d_model) row-major
          * @param states   stream b's state of all layers in {@code states[b]} (see {@code StreamState})
          * @param stateOff where this layer's state starts in each (the same for every state of one model)

@@ -149,7 +149,6 @@ public final class S4dMixer implements Mixer {
     /** {@link S4dStepper}'s step for several streams: the output linear as one batched product. */
     private final class S4dBatchStepper implements BatchStepper {
         private final KernelOps ops;
-        private final int maxBatch;
         private final Discretization discretization;
         private final float[] ys;                           // (maxBatch, H): gelu(y) of each stream
         private final float[] os;                           // (maxBatch, 2H): W y + b of each stream
@@ -159,15 +158,10 @@ public final class S4dMixer implements Mixer {
 
         S4dBatchStepper(KernelOps ops, int maxBatch) {
             this.ops = ops;
-            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            Mixer.checkBatch(maxBatch);
             this.discretization = new Discretization(ops);
             this.ys = new float[maxBatch * channels];
             this.os = new float[maxBatch * 2 * channels];
-        }
-
-        @Override
-        public int maxBatch() {
-            return maxBatch;
         }
 
         @Override

@@ -181,7 +181,6 @@ public final class S5Mixer implements Mixer {
     /** {@link S5Stepper}'s step for several streams: B̃, C̃ and W2 as batched products. */
     private final class S5BatchStepper implements BatchStepper {
         private final KernelOps ops;
-        private final int maxBatch;
         private final Coefficients coefficients = new Coefficients();
         private final DiagonalRecurrenceBatch recurrence;
         private final float[] gates; // (maxBatch, H): W2 g + b2 of each stream
@@ -189,14 +188,9 @@ public final class S5Mixer implements Mixer {
 
         S5BatchStepper(KernelOps ops, int maxBatch) {
             this.ops = ops;
-            this.maxBatch = Mixer.checkedBatch(maxBatch);
+            Mixer.checkBatch(maxBatch);
             this.recurrence = new DiagonalRecurrenceBatch(ops, maxBatch, channels, states, bT, cT, d);
             this.gates = new float[maxBatch * channels];
-        }
-
-        @Override
-        public int maxBatch() {
-            return maxBatch;
         }
 
         @Override

@@ -4,7 +4,7 @@ import io.ssmstream.kernels.mixer.Mixer;
 import io.ssmstream.kernels.simd.KernelOps;
 
 /**
- * {@link SsmRunner#step} for several streams at once: one event of each of up to {@link #maxBatch()} streams in
+ * {@link SsmRunner#step} for several streams at once: one event of each of up to {@code maxBatch} streams in
  * one pass over the model's weights. Every weight product (encoder, the mixers' projections, head) is a
  * {@link KernelOps#matMat} over the streams, which reads each weight once for the batch instead of once per
  * stream; the rest (normalisation, the recurrences) is per stream. Each stream's forecast and new state are
@@ -58,14 +58,6 @@ public final class SsmBatchRunner {
         this.o = new float[maxBatch * 2 * dInput];
     }
 
-    public SsmModel model() {
-        return model;
-    }
-
-    public int maxBatch() {
-        return maxBatch;
-    }
-
     /**
      * Applies one event to each of {@code states[0..batch)} and writes each stream's forecast of its next event.
      * The states must be distinct streams' (one state twice would be stepped from the same old state twice).
@@ -74,7 +66,7 @@ public final class SsmBatchRunner {
      * @param taus          each event's time gap ({@link TimeGap#tau}), (batch); 1 for a stream's first event
      * @param forecastMeans receives each stream's forecast mean, (batch, d_input) row-major, raw units
      * @param forecastStds  receives each stream's forecast standard deviation, likewise
-     * @throws IllegalArgumentException when batch is not in [1, maxBatch()]
+     * @throws IllegalArgumentException when batch is not in [1, maxBatch]
      */
     public void step(int batch, StreamState[] states, float[] values, float[] taus, float[] forecastMeans,
                      float[] forecastStds) {

@@ -121,7 +121,7 @@ public final class StreamForecaster {
         int single = events / 2;
         int done = 0;
         for (; done < single && System.nanoTime() - deadline < 0; done++) {
-            warmUpValues(done, values, 0);
+            warmUpValues(done, values);
             step(scratch, done * stepMicros, values);
         }
         ForecasterState[] states = new ForecasterState[WARM_UP_BATCH];
@@ -129,13 +129,13 @@ public final class StreamForecaster {
             states[b] = newState();
         }
         long[] ts = new long[WARM_UP_BATCH];
-        float[] batchValues = new float[WARM_UP_BATCH * dInput];
+        float[][] batchValues = new float[WARM_UP_BATCH][dInput];
         double[] scores = new double[WARM_UP_BATCH];
         for (int round = 0; done < events && System.nanoTime() - deadline < 0; round++) {
             int batch = Math.min(WARM_UP_BATCH, events - done);
             for (int b = 0; b < batch; b++) {
                 ts[b] = round * stepMicros;
-                warmUpValues(round + 31 * b, batchValues, b * dInput);
+                warmUpValues(round + 31 * b, batchValues[b]);
             }
             stepBatch(batch, states, ts, batchValues, scores);
             done += batch;
@@ -143,10 +143,10 @@ public final class StreamForecaster {
         return done;
     }
 
-    /** The synthetic event {@code i} of {@link #warmUp} into {@code values} from {@code off}. */
-    private void warmUpValues(int i, float[] values, int off) {
+    /** The synthetic event {@code i} of {@link #warmUp} into {@code values}. */
+    private void warmUpValues(int i, float[] values) {
         for (int c = 0; c < dInput; c++) {
-            values[off + c] = (float) (Math.sin(0.1 * i + c) + 0.01 * ((i * 7919 + c * 104729) % 201 - 100));
+            values[c] = (float) (Math.sin(0.1 * i + c) + 0.01 * ((i * 7919 + c * 104729) % 201 - 100));
         }
     }
 
@@ -201,12 +201,12 @@ public final class StreamForecaster {
      * @param batch    how many streams, in [1, {@link #MAX_BATCH}]
      * @param states   distinct streams' states, (batch)
      * @param tsMicros each event's time, epoch µs, not before its stream's previous event, (batch)
-     * @param values   the events' values, (batch, d_input) row-major, finite
+     * @param values   each event's values, (d_input), finite
      * @param scores   receives each event's anomaly score, (batch), as {@link #step} returns it
      * @throws IllegalArgumentException when batch is out of bounds or an event is older than its stream's
      *                                  previous one (checked for all before any state changes)
      */
-    public void stepBatch(int batch, ForecasterState[] states, long[] tsMicros, float[] values, double[] scores) {
+    public void stepBatch(int batch, ForecasterState[] states, long[] tsMicros, float[][] values, double[] scores) {
         if (batch < 1 || batch > MAX_BATCH) {
             throw new IllegalArgumentException("batch must be in [1, " + MAX_BATCH + "], got " + batch);
         }
@@ -225,19 +225,18 @@ public final class StreamForecaster {
             if (!scorer.owns(state.scorer, dInput)) {
                 state.scorer = newScorerState();
             }
-            System.arraycopy(values, b * dInput, scratch.row, 0, dInput);
             scores[b] = state.hasEvents()
-                    ? scorer.score(scratch.row, state.forecastMean, state.forecastStd, state.scorer) : 0;
+                    ? scorer.score(values[b], state.forecastMean, state.forecastStd, state.scorer) : 0;
             scratch.ssm[b] = state.ssm;
+            System.arraycopy(values[b], 0, scratch.values, b * dInput, dInput);
         }
-        scratch.runner.step(batch, scratch.ssm, values, scratch.taus, scratch.means, scratch.stds);
+        scratch.runner.step(batch, scratch.ssm, scratch.values, scratch.taus, scratch.means, scratch.stds);
         for (int b = 0; b < batch; b++) {
             ForecasterState state = states[b];
             System.arraycopy(scratch.means, b * dInput, state.forecastMean, 0, dInput);
             System.arraycopy(scratch.stds, b * dInput, state.forecastStd, 0, dInput);
-            System.arraycopy(values, b * dInput, scratch.row, 0, dInput);
             state.lastTsMicros = tsMicros[b];
-            state.window.add(tsMicros[b], scratch.row);
+            state.window.add(tsMicros[b], values[b]);
             scratch.ssm[b] = null;
         }
     }
@@ -250,6 +249,6 @@ public final class StreamForecaster {
         private final float[] taus = new float[MAX_BATCH];             // (MAX_BATCH)
         private final float[] means = new float[MAX_BATCH * dInput];   // (MAX_BATCH, d_input)
         private final float[] stds = new float[MAX_BATCH * dInput];    // (MAX_BATCH, d_input)
-        private final float[] row = new float[dInput];                 // (d_input): one event's values
+        private final float[] values = new float[MAX_BATCH * dInput];  // (MAX_BATCH, d_input): the events' values
     }
 }

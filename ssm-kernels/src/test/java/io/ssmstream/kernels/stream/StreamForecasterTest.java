@@ -56,17 +56,17 @@ class StreamForecasterTest {
             apart[b] = alone.newState("v1", 8);
         }
         long[] ts = new long[streams];
-        float[] values = new float[2 * streams];
+        float[][] values = new float[streams][2];
         double[] scores = new double[streams];
         for (int event = 0; event < 60; event++) {
             for (int b = 0; b < streams; b++) {
                 ts[b] = (event * (b + 1) + (event % 3 == 0 ? b : 0)) * 60_000_000L; // each stream its own gaps
-                values[2 * b] = (float) Math.sin(event / (3.0 + b)) * 10 + (event == 40 && b == 2 ? 50 : 0);
-                values[2 * b + 1] = (event * 7 + b) % 11;
+                values[b][0] = (float) Math.sin(event / (3.0 + b)) * 10 + (event == 40 && b == 2 ? 50 : 0);
+                values[b][1] = (event * 7 + b) % 11;
             }
             batched.stepBatch(streams, together, ts, values, scores);
             for (int b = 0; b < streams; b++) {
-                float[] row = {values[2 * b], values[2 * b + 1]};
+                float[] row = values[b].clone();
                 assertEquals(alone.step(apart[b], ts[b], row), scores[b], "stream " + b + " event " + event);
                 assertEquals(apart[b], together[b], "stream " + b + " event " + event);
             }
@@ -81,7 +81,7 @@ class StreamForecasterTest {
         forecaster.step(second, 120_000_000L, new float[] {1, 2});
         ForecasterState secondBefore = second.copy();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> forecaster.stepBatch(2,
-                new ForecasterState[] {first, second}, new long[] {0, 60_000_000L}, new float[] {1, 2, 3, 4},
+                new ForecasterState[] {first, second}, new long[] {0, 60_000_000L}, new float[][] {{1, 2}, {3, 4}},
                 new double[2]));
         assertTrue(e.getMessage().contains("before the previous event"), e.getMessage());
         assertEquals(forecaster.newState(), first);
