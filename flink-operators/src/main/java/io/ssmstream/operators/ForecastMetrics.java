@@ -13,7 +13,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * The job's metrics, under the operator's metric group {@code ssm}: {@code events}, {@code eventsPerSecond},
  * {@code anomalies}, {@code duplicates}, {@code deadLettered.<reason>}, {@code stepLatencyNanos} (histogram of
- * the last 1024 steps; an event stepped together with others counts its share of the batch's time), {@code modelVersion} (the version running now), the model-swap metrics of
+ * the last 1024 steps; an event stepped together with others counts its share of the batch's time),
+ * {@code modelVersion} (the version running now), the model-swap metrics of
  * {@link io.ssmstream.operators.swap.SwapMetrics}, and {@code streams} (streams with state on this subtask, counted
  * since the subtask started: after a restore it counts streams seen again).
  */
