@@ -34,8 +34,7 @@ public final class S4dMixer implements Mixer {
     private final float[] deltaB1;  // complex (N/2, H): (exp(dt A) - 1) / A for τ = 1
     private final float[] c2;       // complex (N/2, H): 2 C, so that y = Σ Re(c2 x)
     private final float[] d;        // (H)
-    private final float[] outT;     // (H, 2H): output_linear.0.weight[:, :, 0] transposed
-    private final float[] outBias;  // (2H)
+    private final GeluGluBlock block;
 
     public S4dMixer(ModelConfig config, Weights weights, String prefix) {
         this.channels = config.dModel();
@@ -47,9 +46,7 @@ public final class S4dMixer implements Mixer {
         float[] aImag = weights.take(prefix + "kernel.A_imag", channels, half);
         float[] c = weights.take(prefix + "kernel.C", channels, half, 2);
         this.d = weights.take(prefix + "D", channels);
-        this.outT = weights.takeTransposed(prefix + "output_linear.0.weight", 2 * channels, channels,
-                2 * channels, channels, 1);
-        this.outBias = weights.take(prefix + "output_linear.0.bias", 2 * channels);
+        this.block = new GeluGluBlock(channels, weights, prefix);
         this.dt = new float[channels];
         for (int h = 0; h < channels; h++) {
             dt[h] = (float) Math.exp(logDt[h]);
@@ -84,12 +81,12 @@ public final class S4dMixer implements Mixer {
 
     @Override
     public Stepper newStepper(KernelOps ops) {
-        return new S4dStepper(ops);
+        return block.stepper(ops, new DiagonalRecurrence(ops));
     }
 
     @Override
     public BatchStepper newBatchStepper(KernelOps ops, int maxBatch) {
-        return new S4dBatchStepper(ops, maxBatch);
+        return block.batchStepper(ops, maxBatch, new DiagonalRecurrence(ops));
     }
 
     /** deltaA and deltaB for one τ: the τ = 1 ones, or those of the last other τ asked for (kept for the next). */
@@ -124,62 +121,21 @@ public final class S4dMixer implements Mixer {
         }
     }
 
-    private final class S4dStepper implements Stepper {
+    /** x = deltaA ∘ x + deltaB · u and y = 2 Re(Σ_n C x) + D ∘ u, for one stream. */
+    private final class DiagonalRecurrence implements GeluGluBlock.Recurrence {
         private final KernelOps ops;
         private final Discretization discretization;
-        private final float[] y = new float[channels];              // (H)
-        private final float[] o = new float[2 * channels];          // (2H)
 
-        S4dStepper(KernelOps ops) {
+        DiagonalRecurrence(KernelOps ops) {
             this.ops = ops;
             this.discretization = new Discretization(ops);
         }
 
         @Override
-        public void step(float[] in, float[] state, int stateOff, float tau, float[] out) {
+        public void step(float[] u, float[] state, int stateOff, float tau, float[] y) {
             discretization.at(tau);
-            ops.complexDiagonalScan(state, stateOff, discretization.deltaA, discretization.deltaB, c2, in, d, y,
+            ops.complexDiagonalScan(state, stateOff, discretization.deltaA, discretization.deltaB, c2, u, d, y,
                     channels, half);
-            ops.gelu(y, channels);
-            ops.matVec(outT, 2 * channels, channels, y, 0, outBias, o, 0);
-            ops.mulSigmoid(o, 0, o, channels, out, channels);
-        }
-    }
-
-    /** {@link S4dStepper}'s step for several streams: the output linear as one batched product. */
-    private final class S4dBatchStepper implements BatchStepper {
-        private final KernelOps ops;
-        private final Discretization discretization;
-        private final float[] ys;                           // (maxBatch, H): gelu(y) of each stream
-        private final float[] os;                           // (maxBatch, 2H): W y + b of each stream
-        private final float[] u = new float[channels];      // (H): one stream's input
-        private final float[] y = new float[channels];      // (H): one stream's y
-        private final float[] glu = new float[channels];    // (H): one stream's output
-
-        S4dBatchStepper(KernelOps ops, int maxBatch) {
-            this.ops = ops;
-            Mixer.checkBatch(maxBatch);
-            this.discretization = new Discretization(ops);
-            this.ys = new float[maxBatch * channels];
-            this.os = new float[maxBatch * 2 * channels];
-        }
-
-        @Override
-        public void step(int batch, float[] in, float[][] states, int stateOff, float[] taus, float[] out) {
-            for (int b = 0; b < batch; b++) {
-                discretization.at(taus[b]);
-                System.arraycopy(in, b * channels, u, 0, channels);
-                ops.complexDiagonalScan(states[b], stateOff, discretization.deltaA, discretization.deltaB, c2, u, d,
-                        y, channels, half);
-                ops.gelu(y, channels);
-                System.arraycopy(y, 0, ys, b * channels, channels);
-            }
-            ops.matMat(outT, 2 * channels, channels, ys, channels, batch, outBias, os);
-            for (int b = 0; b < batch; b++) {
-                int o = b * 2 * channels;
-                ops.mulSigmoid(os, o, os, o + channels, glu, channels);
-                System.arraycopy(glu, 0, out, b * channels, channels);
-            }
         }
     }
 }

@@ -8,6 +8,11 @@ public enum Arch {
     MAMBA,
     /** Diagonal S4 with zero-order hold, Gu et al. 2022 (state-spaces/s4, {@code s4d.py}). */
     S4D,
+    /**
+     * S4 with a diagonal-plus-low-rank state matrix and the bilinear step, Gu, Goel and Ré 2022 (state-spaces/s4,
+     * {@code SSMKernelDPLR}).
+     */
+    S4,
     /** Linear Recurrent Unit, Orvieto et al. 2023. */
     LRU,
     /** Simplified state space layer: one shared MIMO diagonal SSM, Smith, Warrington and Linderman 2023. */
@@ -19,7 +24,7 @@ public enum Arch {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The config names for messages: {@code mamba, s4d, lru, s5 or mamba2}. */
+    /** The config names for messages: {@code mamba, s4d, s4, lru, s5 or mamba2}. */
     public static String choices() {
         Arch[] all = values();
         StringBuilder s = new StringBuilder();

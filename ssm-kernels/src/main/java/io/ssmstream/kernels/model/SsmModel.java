@@ -7,6 +7,7 @@ import io.ssmstream.kernels.mixer.LruMixer;
 import io.ssmstream.kernels.mixer.Mamba2Mixer;
 import io.ssmstream.kernels.mixer.MambaMixer;
 import io.ssmstream.kernels.mixer.Mixer;
+import io.ssmstream.kernels.mixer.S4Mixer;
 import io.ssmstream.kernels.mixer.S4dMixer;
 import io.ssmstream.kernels.mixer.S5Mixer;
 import io.ssmstream.kernels.mixer.Weights;
@@ -71,6 +72,9 @@ public final class SsmModel {
                     break;
                 case S4D:
                     mixers[i] = new S4dMixer(config, w, prefix);
+                    break;
+                case S4:
+                    mixers[i] = new S4Mixer(config, w, prefix);
                     break;
                 case LRU:
                     mixers[i] = new LruMixer(config, w, prefix);

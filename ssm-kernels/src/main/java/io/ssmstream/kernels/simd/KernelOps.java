@@ -106,6 +106,25 @@ public interface KernelOps {
                              float[] y, int channels, int half);
 
     /**
+     * S4's diagonal-plus-low-rank recurrence for one event, all channels: the bilinear step
+     * (I - Δ/2 A) x' = (I + Δ/2 A) x + Δ B u of A = Λ - P P*, solved with the Woodbury identity (rank 1,
+     * conjugate pairs kept as one half). Per channel h:
+     * <pre>
+     *   q    = Σ_n Re(conj(q̂[n]) x[n])             (Δ/2 · the full state's P* x: S4 passes q̂ = Δ P)
+     *   s[n] = e[n] x[n] - p[n] q + b[n] u          (e = 1 + Δ Λ / 2, p = P, b = Δ B)
+     *   w    = Σ_n Re(conj(g[n]) s[n])              (g = r Δ P conj(dRes), r = 1 / (1 + Δ Σ_n |P|² Re dRes))
+     *   x[n] = dRes[n] (s[n] - p[n] w)              (dRes = 1 / (1 - Δ Λ / 2))
+     *   y    = Σ_n Re(c[n] x[n]) + dSkip u          (S4 passes 2C)
+     * </pre>
+     * Every complex array is (half, H): the real block, then the imaginary block.
+     *
+     * @param x state, complex (half, H) at {@code xOff}, updated in place
+     * @param y output, (H)
+     */
+    void dplrScan(float[] x, int xOff, float[] e, float[] dRes, float[] g, float[] p, float[] qHat, float[] b,
+                  float[] c, float[] u, float[] dSkip, float[] y, int channels, int half);
+
+    /**
      * LRU's diagonal recurrence: {@code x[n] = λ[n] · x[n] + f[n] · w[n]} over complex vectors of length n.
      *
      * @param x state, complex (n) at {@code xOff}

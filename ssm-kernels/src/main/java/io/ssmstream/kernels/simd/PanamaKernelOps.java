@@ -459,6 +459,61 @@ final class PanamaKernelOps implements KernelOps {
     }
 
     @Override
+    public void dplrScan(float[] x, int xOff, float[] e, float[] dRes, float[] g, float[] p, float[] qHat,
+                         float[] b, float[] c, float[] u, float[] dSkip, float[] y, int channels, int half) {
+        int size = channels * half;
+        int h = 0;
+        for (int bound = F.loopBound(channels); h < bound; h += L) {
+            FloatVector uV = FloatVector.fromArray(F, u, h);
+            FloatVector q = FloatVector.zero(F);
+            for (int n = 0; n < half; n++) {
+                int k = n * channels + h;
+                q = q.add(FloatVector.fromArray(F, qHat, k).mul(FloatVector.fromArray(F, x, xOff + k)))
+                        .add(FloatVector.fromArray(F, qHat, size + k).mul(FloatVector.fromArray(F, x, xOff + size + k)));
+            }
+            FloatVector w = FloatVector.zero(F);
+            for (int n = 0; n < half; n++) {
+                int k = n * channels + h;
+                w = w.add(FloatVector.fromArray(F, g, k).mul(dplrInputRe(x, xOff, e, p, b, uV, q, k, size)))
+                        .add(FloatVector.fromArray(F, g, size + k).mul(dplrInputIm(x, xOff, e, p, b, uV, q, k, size)));
+            }
+            FloatVector yV = FloatVector.fromArray(F, dSkip, h).mul(uV);
+            for (int n = 0; n < half; n++) {
+                int k = n * channels + h;
+                FloatVector tRe = dplrInputRe(x, xOff, e, p, b, uV, q, k, size)
+                        .sub(FloatVector.fromArray(F, p, k).mul(w));
+                FloatVector tIm = dplrInputIm(x, xOff, e, p, b, uV, q, k, size)
+                        .sub(FloatVector.fromArray(F, p, size + k).mul(w));
+                FloatVector dRe = FloatVector.fromArray(F, dRes, k);
+                FloatVector dIm = FloatVector.fromArray(F, dRes, size + k);
+                FloatVector nextRe = dRe.mul(tRe).sub(dIm.mul(tIm));
+                FloatVector nextIm = dRe.mul(tIm).add(dIm.mul(tRe));
+                nextRe.intoArray(x, xOff + k);
+                nextIm.intoArray(x, xOff + size + k);
+                yV = yV.add(FloatVector.fromArray(F, c, k).mul(nextRe)).sub(FloatVector.fromArray(F, c, size + k).mul(nextIm));
+            }
+            yV.intoArray(y, h);
+        }
+        ScalarKernelOps.dplrScan(x, xOff, e, dRes, g, p, qHat, b, c, u, dSkip, y, channels, half, h);
+    }
+
+    /** Re s[n] of {@link #dplrScan} for L channels, from the state before the update. */
+    private static FloatVector dplrInputRe(float[] x, int xOff, float[] e, float[] p, float[] b, FloatVector u,
+                                           FloatVector q, int k, int size) {
+        return FloatVector.fromArray(F, e, k).mul(FloatVector.fromArray(F, x, xOff + k))
+                .sub(FloatVector.fromArray(F, e, size + k).mul(FloatVector.fromArray(F, x, xOff + size + k)))
+                .sub(FloatVector.fromArray(F, p, k).mul(q)).add(FloatVector.fromArray(F, b, k).mul(u));
+    }
+
+    /** Im s[n] of {@link #dplrScan} for L channels. */
+    private static FloatVector dplrInputIm(float[] x, int xOff, float[] e, float[] p, float[] b, FloatVector u,
+                                           FloatVector q, int k, int size) {
+        return FloatVector.fromArray(F, e, k).mul(FloatVector.fromArray(F, x, xOff + size + k))
+                .add(FloatVector.fromArray(F, e, size + k).mul(FloatVector.fromArray(F, x, xOff + k)))
+                .sub(FloatVector.fromArray(F, p, size + k).mul(q)).add(FloatVector.fromArray(F, b, size + k).mul(u));
+    }
+
+    @Override
     public void complexDiagonalUpdate(float[] x, int xOff, float[] lambda, float[] f, float[] w, int n) {
         int k = 0;
         for (int bound = F.loopBound(n); k < bound; k += L) {

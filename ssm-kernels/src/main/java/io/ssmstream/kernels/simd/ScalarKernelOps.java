@@ -229,6 +229,56 @@ public final class ScalarKernelOps implements KernelOps {
     }
 
     @Override
+    public void dplrScan(float[] x, int xOff, float[] e, float[] dRes, float[] g, float[] p, float[] qHat,
+                         float[] b, float[] c, float[] u, float[] dSkip, float[] y, int channels, int half) {
+        dplrScan(x, xOff, e, dRes, g, p, qHat, b, c, u, dSkip, y, channels, half, 0);
+    }
+
+    /** {@link #dplrScan} for channels [from, channels): also the vector version's tail. */
+    static void dplrScan(float[] x, int xOff, float[] e, float[] dRes, float[] g, float[] p, float[] qHat,
+                         float[] b, float[] c, float[] u, float[] dSkip, float[] y, int channels, int half,
+                         int from) {
+        int size = channels * half;
+        for (int h = from; h < channels; h++) {
+            float q = 0;
+            for (int n = 0; n < half; n++) {
+                int k = n * channels + h;
+                q += qHat[k] * x[xOff + k] + qHat[size + k] * x[xOff + size + k];
+            }
+            float w = 0;
+            for (int n = 0; n < half; n++) {
+                int k = n * channels + h;
+                w += g[k] * dplrInputRe(x, xOff, e, p, b, u, q, h, k, size)
+                        + g[size + k] * dplrInputIm(x, xOff, e, p, b, u, q, h, k, size);
+            }
+            float yh = dSkip[h] * u[h];
+            for (int n = 0; n < half; n++) {
+                int k = n * channels + h;
+                float tRe = dplrInputRe(x, xOff, e, p, b, u, q, h, k, size) - p[k] * w;
+                float tIm = dplrInputIm(x, xOff, e, p, b, u, q, h, k, size) - p[size + k] * w;
+                float nextRe = dRes[k] * tRe - dRes[size + k] * tIm;
+                float nextIm = dRes[k] * tIm + dRes[size + k] * tRe;
+                x[xOff + k] = nextRe;
+                x[xOff + size + k] = nextIm;
+                yh += c[k] * nextRe - c[size + k] * nextIm;
+            }
+            y[h] = yh;
+        }
+    }
+
+    /** Re s[n] = Re(e x - p q + b u) of {@link #dplrScan}, from the state before the update. */
+    private static float dplrInputRe(float[] x, int xOff, float[] e, float[] p, float[] b, float[] u, float q,
+                                     int h, int k, int size) {
+        return e[k] * x[xOff + k] - e[size + k] * x[xOff + size + k] - p[k] * q + b[k] * u[h];
+    }
+
+    /** Im s[n] of {@link #dplrScan}. */
+    private static float dplrInputIm(float[] x, int xOff, float[] e, float[] p, float[] b, float[] u, float q,
+                                     int h, int k, int size) {
+        return e[k] * x[xOff + size + k] + e[size + k] * x[xOff + k] - p[size + k] * q + b[size + k] * u[h];
+    }
+
+    @Override
     public void complexDiagonalUpdate(float[] x, int xOff, float[] lambda, float[] f, float[] w, int n) {
         complexDiagonalUpdate(x, xOff, lambda, f, w, n, 0);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssmstream.kernels.format.Tensor;
 import io.ssmstream.kernels.math.HippoLegS;
+import io.ssmstream.kernels.testing.DenseComplex;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +118,60 @@ class ModelInitializerTest {
         }
         assertArrayEquals(new int[] {p, 8, 2}, m.tensors().get("layers.0.mixer.B").shape());
         assertArrayEquals(new int[] {8, p, 2}, m.tensors().get("layers.0.mixer.C").shape());
+    }
+
+    /**
+     * S4's Λ - P P* is HiPPO-LegS in another basis (a unitary V): on the full conjugate-completed state its
+     * spectrum is HiPPO-LegS's, -1, -2, …, -N (checked through tr(A^m) = Σ_k (-k)^m for m = 1..4), and
+     * |B|² = Σ_n (2n + 1) = N².
+     */
+    @Test
+    void s4StartsFromHippoLegSInNormalPlusLowRankForm() {
+        int n = 8;
+        int half = n / 2;
+        SsmModel m = ModelInitializer.initialize(ModelConfig.builder(Arch.S4, 1).dModel(3).dState(n).build(), 1);
+        float[] invAReal = data(m, "layers.0.mixer.kernel.inv_A_real");
+        float[] aImag = data(m, "layers.0.mixer.kernel.A_imag");
+        float[] p = data(m, "layers.0.mixer.kernel.P");
+        float[] b = data(m, "layers.0.mixer.kernel.B");
+        double[] aRe = new double[n * n];
+        double[] aIm = new double[n * n];
+        double[] pRe = new double[n];
+        double[] pIm = new double[n];
+        double normB = 0;
+        for (int k = 0; k < half; k++) { // channel 0; the conjugates at k + half
+            pRe[k] = p[2 * k];
+            pIm[k] = p[2 * k + 1];
+            pRe[k + half] = p[2 * k];
+            pIm[k + half] = -p[2 * k + 1];
+            aRe[k * n + k] = -Math.exp(invAReal[k]);
+            aIm[k * n + k] = aImag[k];
+            aRe[(k + half) * n + k + half] = -Math.exp(invAReal[k]);
+            aIm[(k + half) * n + k + half] = -aImag[k];
+            normB += 2 * (b[2 * k] * b[2 * k] + b[2 * k + 1] * b[2 * k + 1]);
+        }
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < n; k++) {
+                aRe[r * n + k] -= pRe[r] * pRe[k] + pIm[r] * pIm[k];
+                aIm[r * n + k] -= pIm[r] * pRe[k] - pRe[r] * pIm[k];
+            }
+        }
+        double[][] power = {aRe, aIm};
+        for (int order = 1; order <= 4; order++) {
+            double trace = 0;
+            double traceIm = 0;
+            double expected = 0;
+            for (int k = 0; k < n; k++) {
+                trace += power[0][k * n + k];
+                traceIm += power[1][k * n + k];
+                expected += Math.pow(-(k + 1), order);
+            }
+            assertEquals(expected, trace, 1e-4 * Math.abs(expected), "tr(A^" + order + ")");
+            assertEquals(0, traceIm, 1e-4 * Math.abs(expected), "Im tr(A^" + order + ")");
+            power = DenseComplex.multiply(power[0], power[1], aRe, aIm, n);
+        }
+        assertEquals(n * n, normB, 1e-3);
+        assertArrayEquals(new int[] {1, 3, half, 2}, m.tensors().get("layers.0.mixer.kernel.P").shape());
     }
 
     @Test

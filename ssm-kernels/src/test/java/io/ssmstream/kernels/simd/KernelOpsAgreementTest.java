@@ -23,6 +23,15 @@ class KernelOpsAgreementTest {
         return a;
     }
 
+    /** Uniform in [-bound, bound]. */
+    private static float[] uniform(Random r, int n, float bound) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (2 * r.nextFloat() - 1) * bound;
+        }
+        return a;
+    }
+
     private static void assertClose(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
@@ -275,6 +284,35 @@ class KernelOpsAgreementTest {
             }
             assertClose(ys, yv, "complexDiagonalScan y");
             assertCloseComplex(xs, xv, size, 4, "complexDiagonalScan state");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 1021})
+    void dplrScanAgrees(int channels) {
+        Random r = new Random(channels);
+        for (int half : new int[] {1, 3, 4}) {
+            int size = channels * half;
+            // bounded, for a contracting step (|e dRes| ≤ 1/2), so that rounding differences do not grow
+            float[] e = uniform(r, 2 * size, 0.5f);
+            float[] dRes = uniform(r, 2 * size, 0.5f);
+            float[] g = uniform(r, 2 * size, 0.1f);
+            float[] p = uniform(r, 2 * size, 0.1f);
+            float[] qHat = uniform(r, 2 * size, 0.1f);
+            float[] b = random(r, 2 * size, 1f);
+            float[] c = random(r, 2 * size, 1f);
+            float[] d = random(r, channels, 1f);
+            float[] xs = new float[2 * size + 3];
+            float[] xv = xs.clone();
+            float[] ys = new float[channels];
+            float[] yv = new float[channels];
+            for (int step = 0; step < 20; step++) {
+                float[] u = random(r, channels, 1f);
+                SCALAR.dplrScan(xs, 3, e, dRes, g, p, qHat, b, c, u, d, ys, channels, half);
+                VECTOR.dplrScan(xv, 3, e, dRes, g, p, qHat, b, c, u, d, yv, channels, half);
+            }
+            assertClose(ys, yv, "dplrScan y");
+            assertCloseComplex(xs, xv, size, 3, "dplrScan state");
         }
     }
 

@@ -25,6 +25,7 @@ public final class ReferenceForward {
                     state[i] = new double[][] {new double[c.dInner() * c.dConv()], new double[c.dInner() * c.dState()]};
                     break;
                 case S4D:
+                case S4:
                     state[i] = new double[][] {new double[c.dModel() * c.dState() / 2], new double[c.dModel() * c.dState() / 2]};
                     break;
                 case MAMBA2:
@@ -104,6 +105,9 @@ public final class ReferenceForward {
                     break;
                 case S4D:
                     out = s4d(p, x, state[i], tau);
+                    break;
+                case S4:
+                    out = s4(p, x, state[i], tau);
                     break;
                 case S5:
                     out = s5(p, x, state[i], tau);
@@ -259,6 +263,91 @@ public final class ReferenceForward {
                 st[0][k] = eRe * xRe - eIm * xIm + bRe * u[h];
                 st[1][k] = eRe * xIm + eIm * xRe + bIm * u[h];
                 acc += cc[2 * k] * st[0][k] - cc[2 * k + 1] * st[1][k];
+            }
+            y[h] = gelu(2 * acc + dd[h] * u[h]);
+        }
+        double[] o = linear(w(p + "output_linear.0.weight"), w(p + "output_linear.0.bias"), y, 2 * hN);
+        double[] out = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            out[h] = o[h] * sigmoid(o[hN + h]);
+        }
+        return out;
+    }
+
+    /**
+     * S4 on the full conjugate-completed state X = [x; conj x] (N complex) with dense matrices: A = diag(Λ_f) -
+     * P_f P_f*, and the bilinear step (I - Δ/2 A) X' = (I + Δ/2 A) X + Δ B_f u solved by Gaussian elimination
+     * (no Woodbury identity, which is what the kernels use).
+     */
+    private double[] s4(String p, double[] u, double[][] st, double tau) {
+        int hN = c.dModel();
+        int half = c.dState() / 2;
+        int n = 2 * half;
+        double[] logDt = w(p + "kernel.log_dt");
+        double[] invAReal = w(p + "kernel.inv_A_real");
+        double[] aImag = w(p + "kernel.A_imag");
+        double[] pp = w(p + "kernel.P");
+        double[] bb = w(p + "kernel.B");
+        double[] cc = w(p + "kernel.C");
+        double[] dd = w(p + "D");
+        double[] y = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            double dt = Math.exp(logDt[h]) * (c.timeAware() ? tau : 1);
+            double[] lRe = new double[n];
+            double[] lIm = new double[n];
+            double[] pRe = new double[n];
+            double[] pIm = new double[n];
+            double[] xRe = new double[n];
+            double[] xIm = new double[n];
+            double[] bRe = new double[n];
+            double[] bIm = new double[n];
+            for (int k = 0; k < half; k++) {
+                int at = h * half + k;
+                double sign = 1;
+                for (int f = k; f < n; f += half, sign = -1) { // f = k: the kept half, f = k + half: its conjugate
+                    lRe[f] = -Math.exp(invAReal[at]);
+                    lIm[f] = sign * aImag[at];
+                    pRe[f] = pp[2 * at];
+                    pIm[f] = sign * pp[2 * at + 1];
+                    bRe[f] = bb[2 * at];
+                    bIm[f] = sign * bb[2 * at + 1];
+                    xRe[f] = st[0][at];
+                    xIm[f] = sign * st[1][at];
+                }
+            }
+            // A[r][k] = Λ_r δ_rk - P_r conj(P_k)
+            double[] aRe = new double[n * n];
+            double[] aIm = new double[n * n];
+            for (int r = 0; r < n; r++) {
+                for (int k = 0; k < n; k++) {
+                    aRe[r * n + k] = (r == k ? lRe[r] : 0) - (pRe[r] * pRe[k] + pIm[r] * pIm[k]);
+                    aIm[r * n + k] = (r == k ? lIm[r] : 0) - (pIm[r] * pRe[k] - pRe[r] * pIm[k]);
+                }
+            }
+            double[] mRe = new double[n * n];
+            double[] mIm = new double[n * n];
+            double[] rhsRe = new double[n];
+            double[] rhsIm = new double[n];
+            for (int r = 0; r < n; r++) {
+                rhsRe[r] = dt * bRe[r] * u[h];
+                rhsIm[r] = dt * bIm[r] * u[h];
+                for (int k = 0; k < n; k++) {
+                    double hRe = dt / 2 * aRe[r * n + k];
+                    double hIm = dt / 2 * aIm[r * n + k];
+                    mRe[r * n + k] = (r == k ? 1 : 0) - hRe;
+                    mIm[r * n + k] = -hIm;
+                    double plusRe = (r == k ? 1 : 0) + hRe;
+                    rhsRe[r] += plusRe * xRe[k] - hIm * xIm[k];
+                    rhsIm[r] += plusRe * xIm[k] + hIm * xRe[k];
+                }
+            }
+            DenseComplex.solve(mRe, mIm, rhsRe, rhsIm, n);
+            double acc = 0;
+            for (int k = 0; k < half; k++) {
+                int at = h * half + k;
+                st[0][at] = rhsRe[k];
+                st[1][at] = rhsIm[k];
+                acc += cc[2 * at] * rhsRe[k] - cc[2 * at + 1] * rhsIm[k];
             }
             y[h] = gelu(2 * acc + dd[h] * u[h]);
         }
