@@ -95,6 +95,50 @@ def s4d_layer(rng, p, H, N):
     return t
 
 
+def hippo_legs_nplr(n):
+    """HiPPO-LegS of size n in normal-plus-low-rank form (S4's nplr("legs", n), rank 1).
+
+    S = A_legs + P_legs P_legs^T = -1/2 I + skew = V diag(W) V^*. Returns the n/2 eigenvalues W
+    with negative imaginary part (ascending), and P = V^* P_legs and B = V^* B_legs over their
+    columns."""
+    q = np.sqrt(2.0 * np.arange(n) + 1.0)
+    a = -(np.tril(q[:, None] * q[None, :], -1) + np.diag(np.arange(n) + 1.0))
+    b = q.copy()
+    pl = np.sqrt(np.arange(n) + 0.5)
+    s = a + pl[:, None] * pl[None, :]
+    w_im, v = np.linalg.eigh(s * -1j)
+    w = np.mean(np.diag(s)) + 1j * w_im
+    idx = np.argsort(w.imag, kind="stable")
+    w, v = w[idx][:n // 2], v[:, idx][:, :n // 2]
+    vh = v.conj().T
+    return w, vh @ pl, vh @ b
+
+
+def s4_layer(rng, p, H, N):
+    if N % 2 != 0:
+        raise SystemExit("s4 needs an even d_state (N/2 complex modes)")
+    n2 = N // 2
+    lam, P, B = hippo_legs_nplr(N)
+    cplx = lambda z: np.stack([z.real, z.imag], axis=-1)  # noqa: E731  (..., 2) real/imag
+    t = {}
+    t[p + "kernel.log_dt"] = rng.uniform(math.log(1e-3), math.log(1e-1), size=H)
+    # the exact HiPPO-LegS DPLR init for every channel, plus noise of 0.01 so that a reader that
+    # assumes the exact init (instead of reading the tensors) disagrees
+    t[p + "kernel.inv_A_real"] = (np.tile(np.log(-lam.real), (H, 1))
+                                  + 0.01 * rng.standard_normal((H, n2)))
+    t[p + "kernel.A_imag"] = np.tile(lam.imag, (H, 1)) + 0.01 * rng.standard_normal((H, n2))
+    t[p + "kernel.P"] = (np.tile(cplx(P), (1, H, 1, 1))
+                         + 0.01 * rng.standard_normal((1, H, n2, 2)))
+    t[p + "kernel.B"] = np.tile(cplx(B), (H, 1, 1)) + 0.01 * rng.standard_normal((H, n2, 2))
+    # complex normal like torch.randn(cfloat): real/imag each N(0, 1/2)
+    t[p + "kernel.C"] = rng.standard_normal((H, n2, 2)) * math.sqrt(0.5)
+    t[p + "D"] = rng.standard_normal(H)
+    k = 1.0 / math.sqrt(H)
+    t[p + "output_linear.0.weight"] = rng.uniform(-k, k, size=(2 * H, H, 1))
+    t[p + "output_linear.0.bias"] = linear_b(rng, 2 * H, H)
+    return t
+
+
 def lru_layer(rng, p, H, N):
     t = {}
     r = rng.uniform(0.9, 0.999, size=N)
@@ -142,7 +186,7 @@ def s5_layer(rng, p, H, P):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", required=True, choices=["mamba", "s4d", "lru", "s5", "mamba2"])
+    ap.add_argument("--arch", required=True, choices=["mamba", "s4d", "s4", "lru", "s5", "mamba2"])
     ap.add_argument("--d-input", type=int, required=True)
     ap.add_argument("--d-model", type=int, required=True)
     ap.add_argument("--n-layers", type=int, required=True)
@@ -198,6 +242,8 @@ def main():
             t.update(mamba2_layer(rng, p, M, N, a.expand, a.d_conv, a.headdim, a.ngroups))
         elif a.arch == "s4d":
             t.update(s4d_layer(rng, p, M, N))
+        elif a.arch == "s4":
+            t.update(s4_layer(rng, p, M, N))
         elif a.arch == "s5":
             t.update(s5_layer(rng, p, M, N))
         else:

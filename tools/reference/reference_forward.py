@@ -153,6 +153,63 @@ class S4D:
         return o[:self.H] * sigmoid(o[self.H:])
 
 
+class S4:
+    """S4 (Gu, Goel and Re 2022): a rank-1 diagonal-plus-low-rank state matrix and the bilinear
+    discretization, per channel h on the conjugate-completed full system of size N:
+      A = diag([L, conj L]) - P_f P_f^*,  d = exp(log_dt) * tau,
+      Abar = (I - d/2 A)^-1 (I + d/2 A),  Bbar = (I - d/2 A)^-1 d B_f,
+    with dense complex matrices and np.linalg.solve (deliberately not Woodbury).
+    y = Re(C_f x) + D u, then the same gelu / output_linear / GLU block as s4d."""
+
+    CACHE_MAX = 256  # discretizations kept per layer (one per distinct tau)
+
+    def __init__(self, T, p, cfg):
+        H, N = cfg["d_model"], cfg["d_state"]
+        if N % 2:
+            raise SystemExit("s4: d_state must be even")
+        n2 = N // 2
+        g = lambda n, shape: get(T, p + n, shape)  # noqa: E731
+        cplx = lambda a: a[..., 0] + 1j * a[..., 1]  # noqa: E731
+        full = lambda z: np.concatenate([z, np.conj(z)], axis=-1)  # noqa: E731
+        self.dt = np.exp(g("kernel.log_dt", (H,)))
+        lam = -np.exp(g("kernel.inv_A_real", (H, n2))) + 1j * g("kernel.A_imag", (H, n2))
+        P = full(cplx(g("kernel.P", (1, H, n2, 2)))[0])                  # (H, N)
+        self.A = (np.eye(N)[None] * full(lam)[:, None, :]
+                  - P[:, :, None] * np.conj(P)[:, None, :])            # (H, N, N)
+        self.B = full(cplx(g("kernel.B", (H, n2, 2))))                   # (H, N)
+        self.C = full(cplx(g("kernel.C", (H, n2, 2))))                   # (H, N)
+        self.D = g("D", (H,))
+        self.W = g("output_linear.0.weight", (2 * H, H, 1))[:, :, 0]
+        self.b = g("output_linear.0.bias", (2 * H,))
+        self.H, self.N = H, N
+        self.time_aware = bool(cfg.get("time_aware", False))
+        self.cache = {}
+        self.x = np.zeros((H, N), dtype=np.complex128)
+
+    def discretize(self, tau):
+        key = float(tau) if self.time_aware else 1.0
+        if key in self.cache:
+            return self.cache[key]
+        d = self.dt * key                                                # (H,)
+        eye = np.eye(self.N)[None]
+        half = (d / 2.0)[:, None, None] * self.A
+        lhs = eye - half                     # = I for d = 0, so tau = 0 is a regular solve
+        dA = np.linalg.solve(lhs, eye + half)                            # (H, N, N)
+        dB = np.linalg.solve(lhs, (d[:, None] * self.B)[..., None])[..., 0]  # (H, N)
+        if len(self.cache) >= self.CACHE_MAX:
+            self.cache.clear()
+        self.cache[key] = (dA, dB)
+        return dA, dB
+
+    def step(self, u, tau):
+        dA, dB = self.discretize(tau)
+        self.x = np.einsum("hnm,hm->hn", dA, self.x) + dB * u[:, None]
+        y = np.real(np.sum(self.C * self.x, axis=-1)) + self.D * u
+        y = gelu(y)
+        o = self.W @ y + self.b
+        return o[:self.H] * sigmoid(o[self.H:])
+
+
 class LRU:
     def __init__(self, T, p, cfg):
         H, N = cfg["d_model"], cfg["d_state"]
@@ -266,7 +323,7 @@ class Mamba2:
         return self.W_out @ y
 
 
-MIXERS = {"mamba": Mamba, "s4d": S4D, "lru": LRU, "s5": S5, "mamba2": Mamba2}
+MIXERS = {"mamba": Mamba, "s4d": S4D, "s4": S4, "lru": LRU, "s5": S5, "mamba2": Mamba2}
 
 
 def get(T, name, shape):

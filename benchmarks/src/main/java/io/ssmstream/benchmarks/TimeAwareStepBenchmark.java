@@ -36,7 +36,7 @@ public class TimeAwareStepBenchmark {
     static final float[] GAPS = {0.5f, 1f, 1.5f, 5f, 17.3f, 0.25f, 2f, 3.7f};
 
     /** {@code arch-dModel-dState}, see {@link BenchModels}. */
-    @Param({"mamba-64-16", "s4d-64-64", "lru-64-64", "s5-64-64", "mamba2-64-16", "mamba2-64-64"})
+    @Param({"mamba-64-16", "s4d-64-64", "s4-64-64", "lru-64-64", "s5-64-64", "mamba2-64-16", "mamba2-64-64"})
     public String model;
 
     @Param({"scalar", "vector"})

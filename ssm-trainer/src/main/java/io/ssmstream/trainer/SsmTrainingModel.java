@@ -124,6 +124,9 @@ public final class SsmTrainingModel implements AutoCloseable {
                 case S4D:
                     mixed = s4d(prefix, normed, tauUsed);
                     break;
+                case S4:
+                    mixed = s4(prefix, normed, tauUsed);
+                    break;
                 case LRU:
                     mixed = lru(prefix, normed, tauUsed);
                     break;
@@ -298,10 +301,98 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray xi = x[1].reshape(b, len, h, half);
         NDArray y = xr.mul(cRe).sub(xi.mul(cIm)).sum(new int[] {3}).mul(Constants.of(u, 2))
                 .add(u.mul(p(pre + "D")));
-        y = Activation.gelu(y);
-        NDArray o = y.matMul(p(pre + "output_linear.0.weight").reshape(2L * h, h).transpose())
+        return geluGlu(pre, y);
+    }
+
+    /** S4's and S4D's block after the recurrence: gelu, output_linear (H → 2H), GLU. */
+    private NDArray geluGlu(String pre, NDArray y) {
+        int h = config.dModel();
+        NDArray o = Activation.gelu(y).matMul(p(pre + "output_linear.0.weight").reshape(2L * h, h).transpose())
                 .add(p(pre + "output_linear.0.bias"));                      // (B, L, 2H)
         return o.get(new NDIndex("..., :{}", h)).mul(Activation.sigmoid(o.get(new NDIndex("..., {}:", h))));
+    }
+
+    /**
+     * S4 (S4Mixer): the bilinear step of A = Λ - P P* with the Woodbury coefficients, written as one real
+     * N × N matrix per event on the state [Re x; Im x] (its columns: the step applied to each unit state), then
+     * the recurrence x_t = M_t x_{t-1} + v_t u_t step by step, one batched product per event. Without time
+     * awareness M and v are the same for every event and are built once.
+     */
+    private NDArray s4(String pre, NDArray u, NDArray tau) {
+        int h = config.dModel();
+        int half = config.dState() / 2;
+        int n = 2 * half;
+        long len = u.getShape().get(1);
+        NDManager work = u.getManager();
+        NDArray dt = p(pre + "kernel.log_dt").exp();                          // (H)
+        NDArray delta = config.timeAware()
+                ? tau.expandDims(2).mul(dt).expandDims(3)                      // (B, L, H, 1)
+                : dt.reshape(1, 1, h, 1);
+        NDArray lRe = p(pre + "kernel.inv_A_real").exp().neg();              // (H, half)
+        NDArray lIm = p(pre + "kernel.A_imag");
+        NDArray lowRank = p(pre + "kernel.P").squeeze(0);                     // (H, half, 2)
+        NDArray pRe = lowRank.get(new NDIndex("..., 0"));
+        NDArray pIm = lowRank.get(new NDIndex("..., 1"));
+        NDArray bk = p(pre + "kernel.B");
+        NDArray halfDelta = delta.mul(Constants.of(delta, 0.5));
+        NDArray hRe = halfDelta.mul(lRe);                                      // (., ., H, half): Δ Λ / 2
+        NDArray hIm = halfDelta.mul(lIm);
+        NDArray eRe = hRe.add(1f);                                             // e = 1 + Δ Λ / 2
+        NDArray oneMinus = hRe.neg().add(1f);
+        NDArray norm = oneMinus.square().add(hIm.square());
+        NDArray resRe = oneMinus.div(norm);                                    // dRes = 1 / (1 - Δ Λ / 2)
+        NDArray resIm = hIm.div(norm);
+        NDArray lowRankSum = pRe.square().add(pIm.square()).mul(resRe).sum(new int[] {3}, true);
+        NDArray rDelta = delta.div(delta.mul(lowRankSum).add(1f));            // r Δ
+        NDArray gRe = rDelta.mul(pRe.mul(resRe).add(pIm.mul(resIm)));        // g = r Δ P conj(dRes)
+        NDArray gIm = rDelta.mul(pIm.mul(resRe).sub(pRe.mul(resIm)));
+        // the unit states, (N, half): j < half is x = e_j, j ≥ half is x = i e_j
+        NDArray eye = work.eye(half);
+        NDArray zero = work.zeros(new Shape(half, half));
+        NDArray unitRe = eye.concat(zero, 0);
+        NDArray unitIm = zero.concat(eye, 0);
+        NDArray q = expand(delta.mul(pRe)).mul(unitRe).add(expand(delta.mul(pIm)).mul(unitIm))
+                .sum(new int[] {4}, true);                                     // (., ., H, N, 1): Re(conj(Δ P) x)
+        NDArray sRe = expand(eRe).mul(unitRe).sub(expand(hIm).mul(unitIm)).sub(expand(pRe).mul(q));
+        NDArray sIm = expand(eRe).mul(unitIm).add(expand(hIm).mul(unitRe)).sub(expand(pIm).mul(q));
+        NDArray[] columns = woodbury(expand(gRe), expand(gIm), expand(pRe), expand(pIm), expand(resRe),
+                expand(resIm), sRe, sIm, 4);
+        NDArray mT = columns[0].concat(columns[1], 4);                        // (., ., H, N, N): M transposed
+        NDArray[] input = woodbury(gRe, gIm, pRe, pIm, resRe, resIm, delta.mul(bk.get(new NDIndex("..., 0"))),
+                delta.mul(bk.get(new NDIndex("..., 1"))), 3);
+        NDArray drive = input[0].concat(input[1], 3).mul(u.expandDims(3));   // (B, L, H, N): v u
+        NDList states = new NDList((int) len);
+        NDArray x = null;                                                      // (B, H, 1, N): the state as a row
+        for (int t = 0; t < len; t++) {
+            NDArray driveT = drive.get(new NDIndex(":, {}", t)).expandDims(2);
+            if (x == null) {
+                x = driveT;
+            } else {
+                NDArray m = mT.get(new NDIndex(":, {}", config.timeAware() ? t : 0));
+                x = x.matMul(m).add(driveT);
+            }
+            states.add(x.squeeze(2));
+        }
+        NDArray xs = NDArrays.stack(states, 1);                               // (B, L, H, N)
+        NDArray c = p(pre + "kernel.C");                                       // (H, half, 2)
+        NDArray readout = c.get(new NDIndex("..., 0")).concat(c.get(new NDIndex("..., 1")).neg(), 1)
+                .mul(Constants.of(u, 2));                                      // (H, N): [2 Re C, -2 Im C]
+        NDArray y = xs.mul(readout).sum(new int[] {3}).add(u.mul(p(pre + "D")));
+        return geluGlu(pre, y);
+    }
+
+    /** (…, H, half) to (…, H, 1, half), to broadcast over the N unit states. */
+    private static NDArray expand(NDArray a) {
+        return a.expandDims(a.getShape().dimension() - 1);
+    }
+
+    /** x = dRes (s - P w) with w = Σ_n Re(conj(g) s) over {@code axis}: the second half of the S4 step. */
+    private static NDArray[] woodbury(NDArray gRe, NDArray gIm, NDArray pRe, NDArray pIm, NDArray resRe,
+                                      NDArray resIm, NDArray sRe, NDArray sIm, int axis) {
+        NDArray w = gRe.mul(sRe).add(gIm.mul(sIm)).sum(new int[] {axis}, true);
+        NDArray tRe = sRe.sub(pRe.mul(w));
+        NDArray tIm = sIm.sub(pIm.mul(w));
+        return new NDArray[] {resRe.mul(tRe).sub(resIm.mul(tIm)), resRe.mul(tIm).add(resIm.mul(tRe))};
     }
 
     /** The Linear Recurrent Unit (LruMixer), λ^τ with the input scaled by (λ^τ - 1)/(λ - 1). */
