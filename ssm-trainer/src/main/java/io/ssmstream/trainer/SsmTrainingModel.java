@@ -315,7 +315,7 @@ public final class SsmTrainingModel implements AutoCloseable {
     /**
      * S4 (S4Mixer): the bilinear step of A = Λ - P P* with the Woodbury coefficients, written as one real
      * N × N matrix per event on the state [Re x; Im x] (its columns: the step applied to each unit state), then
-     * the recurrence x_t = M_t x_{t-1} + v_t u_t step by step, one batched product per event. Without time
+     * the recurrence x_t = M_t x_{t-1} + v_t u_t over the window ({@link #linearRecurrence}). Without time
      * awareness M and v are the same for every event and are built once.
      */
     private NDArray s4(String pre, NDArray u, NDArray tau) {
@@ -361,24 +361,39 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray[] input = woodbury(gRe, gIm, pRe, pIm, resRe, resIm, delta.mul(bk.get(new NDIndex("..., 0"))),
                 delta.mul(bk.get(new NDIndex("..., 1"))), 3);
         NDArray drive = input[0].concat(input[1], 3).mul(u.expandDims(3));   // (B, L, H, N): v u
-        NDList states = new NDList((int) len);
-        NDArray x = null;                                                      // (B, H, 1, N): the state as a row
-        for (int t = 0; t < len; t++) {
-            NDArray driveT = drive.get(new NDIndex(":, {}", t)).expandDims(2);
-            if (x == null) {
-                x = driveT;
-            } else {
-                NDArray m = mT.get(new NDIndex(":, {}", config.timeAware() ? t : 0));
-                x = x.matMul(m).add(driveT);
-            }
-            states.add(x.squeeze(2));
-        }
-        NDArray xs = NDArrays.stack(states, 1);                               // (B, L, H, N)
+        NDArray xs = linearRecurrence(mT, drive, len);                        // (B, L, H, N)
         NDArray c = p(pre + "kernel.C");                                       // (H, half, 2)
         NDArray readout = c.get(new NDIndex("..., 0")).concat(c.get(new NDIndex("..., 1")).neg(), 1)
                 .mul(Constants.of(u, 2));                                      // (H, N): [2 Re C, -2 Im C]
         NDArray y = xs.mul(readout).sum(new int[] {3}).add(u.mul(p(pre + "D")));
         return geluGlu(pre, y);
+    }
+
+    /**
+     * x_t = x_{t-1} M_t + d_t (row vectors, x_{-1} = 0) for all t at once by recursive doubling (Hillis and
+     * Steele): after the level of span k, (A_t, b_t) maps x_{t-k} to x_t, x_t = x_{t-k} A_t + b_t, and the level
+     * of span 2k composes (A_{t-k}, b_{t-k}) with (A_t, b_t). log₂ L levels of batched products instead of L
+     * steps; b_t is x_t once k reaches L (the state before the window is zero).
+     *
+     * @param mT    (B or 1, L or 1, H, N, N): M_t transposed (one for all t when the second dimension is 1)
+     * @param drive (B, L, H, N): d_t
+     */
+    private static NDArray linearRecurrence(NDArray mT, NDArray drive, long len) {
+        Shape ms = mT.getShape();
+        NDArray a = ms.get(1) == len ? mT
+                : mT.broadcast(new Shape(ms.get(0), len, ms.get(2), ms.get(3), ms.get(4)));
+        NDArray b = drive.expandDims(3);                                       // (B, L, H, 1, N)
+        for (long k = 1; k < len; k *= 2) {
+            NDIndex later = new NDIndex(":, {}:", k);
+            NDIndex earlier = new NDIndex(":, :{}", len - k);
+            NDArray aLater = a.get(later);
+            NDArray bNext = b.get(earlier).matMul(aLater).add(b.get(later));
+            b = b.get(new NDIndex(":, :{}", k)).concat(bNext, 1);
+            if (2 * k < len) {
+                a = a.get(new NDIndex(":, :{}", k)).concat(a.get(earlier).matMul(aLater), 1);
+            }
+        }
+        return b.squeeze(3);
     }
 
     /** (…, H, half) to (…, H, 1, half), to broadcast over the N unit states. */
