@@ -139,6 +139,22 @@ def s4_layer(rng, p, H, N):
     return t
 
 
+def lssl_layer(rng, p, H, N):
+    if N % 2 != 0:
+        raise SystemExit("lssl needs an even d_state")
+    t = {}
+    t[p + "kernel.log_dt"] = rng.uniform(math.log(1e-3), math.log(1e-1), size=H)
+    # A and B are fixed (HiPPO-LegS) and not stored. C is real N(0, 1), with no 1/sqrt(N): the
+    # HiPPO state's norm (not each component) is O(1) for a smooth input (a constant u gives
+    # x = e_0 exactly), so C/sqrt(N) would make C x shrink like 1/sqrt(N)
+    t[p + "kernel.C"] = rng.standard_normal((H, N))
+    t[p + "D"] = rng.standard_normal(H)
+    k = 1.0 / math.sqrt(H)
+    t[p + "output_linear.0.weight"] = rng.uniform(-k, k, size=(2 * H, H, 1))
+    t[p + "output_linear.0.bias"] = linear_b(rng, 2 * H, H)
+    return t
+
+
 def lru_layer(rng, p, H, N):
     t = {}
     r = rng.uniform(0.9, 0.999, size=N)
@@ -186,7 +202,8 @@ def s5_layer(rng, p, H, P):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", required=True, choices=["mamba", "s4d", "s4", "lru", "s5", "mamba2"])
+    ap.add_argument("--arch", required=True,
+                    choices=["mamba", "s4d", "s4", "lssl", "lru", "s5", "mamba2"])
     ap.add_argument("--d-input", type=int, required=True)
     ap.add_argument("--d-model", type=int, required=True)
     ap.add_argument("--n-layers", type=int, required=True)
@@ -244,6 +261,8 @@ def main():
             t.update(s4d_layer(rng, p, M, N))
         elif a.arch == "s4":
             t.update(s4_layer(rng, p, M, N))
+        elif a.arch == "lssl":
+            t.update(lssl_layer(rng, p, M, N))
         elif a.arch == "s5":
             t.update(s5_layer(rng, p, M, N))
         else:

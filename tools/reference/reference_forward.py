@@ -210,6 +210,64 @@ class S4:
         return o[:self.H] * sigmoid(o[self.H:])
 
 
+class LSSL:
+    """LSSL, "fixed A" variant (Gu et al. 2021): per channel h a real state of size N with the fixed
+    HiPPO-LegS matrices A[n,k] = -sqrt((2n+1)(2k+1)) (n > k), -(n+1) (n = k), 0 (n < k) and
+    B[n] = sqrt(2n+1), and the bilinear discretization with d = exp(log_dt) * tau:
+      Abar = (I - d/2 A)^-1 (I + d/2 A),  Bbar = (I - d/2 A)^-1 d B,
+    with dense real matrices and np.linalg.solve. y = C x + D u, then the same gelu /
+    output_linear / GLU block as s4d."""
+
+    CACHE_MAX = 256  # discretizations kept per layer (one per distinct tau)
+
+    def __init__(self, T, p, cfg):
+        H, N = cfg["d_model"], cfg["d_state"]
+        if N % 2:
+            raise SystemExit("lssl: d_state must be even")
+        g = lambda n, shape: get(T, p + n, shape)  # noqa: E731
+        self.dt = np.exp(g("kernel.log_dt", (H,)))
+        self.A = np.zeros((N, N))
+        self.B = np.zeros(N)
+        for n in range(N):
+            self.B[n] = math.sqrt(2 * n + 1)
+            for k in range(N):
+                if n > k:
+                    self.A[n, k] = -math.sqrt((2 * n + 1) * (2 * k + 1))
+                elif n == k:
+                    self.A[n, k] = -(n + 1)
+        self.C = g("kernel.C", (H, N))
+        self.D = g("D", (H,))
+        self.W = g("output_linear.0.weight", (2 * H, H, 1))[:, :, 0]
+        self.b = g("output_linear.0.bias", (2 * H,))
+        self.H, self.N = H, N
+        self.time_aware = bool(cfg.get("time_aware", False))
+        self.cache = {}
+        self.x = np.zeros((H, N))
+
+    def discretize(self, tau):
+        key = float(tau) if self.time_aware else 1.0
+        if key in self.cache:
+            return self.cache[key]
+        d = self.dt * key                                                # (H,)
+        eye = np.eye(self.N)[None]
+        half = (d / 2.0)[:, None, None] * self.A[None]                   # (H, N, N)
+        lhs = eye - half                     # = I for d = 0, so tau = 0 is a regular solve
+        dA = np.linalg.solve(lhs, eye + half)                            # (H, N, N)
+        dB = np.linalg.solve(lhs, (d[:, None] * self.B[None])[..., None])[..., 0]  # (H, N)
+        if len(self.cache) >= self.CACHE_MAX:
+            self.cache.clear()
+        self.cache[key] = (dA, dB)
+        return dA, dB
+
+    def step(self, u, tau):
+        dA, dB = self.discretize(tau)
+        self.x = np.einsum("hnm,hm->hn", dA, self.x) + dB * u[:, None]
+        y = np.sum(self.C * self.x, axis=-1) + self.D * u
+        y = gelu(y)
+        o = self.W @ y + self.b
+        return o[:self.H] * sigmoid(o[self.H:])
+
+
 class LRU:
     def __init__(self, T, p, cfg):
         H, N = cfg["d_model"], cfg["d_state"]
@@ -323,7 +381,8 @@ class Mamba2:
         return self.W_out @ y
 
 
-MIXERS = {"mamba": Mamba, "s4d": S4D, "s4": S4, "lru": LRU, "s5": S5, "mamba2": Mamba2}
+MIXERS = {"mamba": Mamba, "s4d": S4D, "s4": S4, "lssl": LSSL, "lru": LRU, "s5": S5,
+          "mamba2": Mamba2}
 
 
 def get(T, name, shape):

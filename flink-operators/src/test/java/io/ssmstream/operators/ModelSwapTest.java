@@ -117,7 +117,7 @@ class ModelSwapTest {
     @ParameterizedTest
     @EnumSource(Arch.class)
     void aSwapToAModelOfAnyArchRebuildsTheStateFromTheWindow(Arch arch) throws Exception {
-        SsmModel next = RandomModels.create(arch, 1, 8, 2, arch == Arch.S4D || arch == Arch.S4 ? 4 : 5, true, 7);
+        SsmModel next = RandomModels.create(arch, 1, 8, 2, arch.pairsStates() ? 4 : 5, true, 7);
         try (var h = harness(null)) {
             feed(h, "a", 0, 12);
             h.processBroadcastElement(ModelFiles.publish(next, dir, arch.configName()), 0);

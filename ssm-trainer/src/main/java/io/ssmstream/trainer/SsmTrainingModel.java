@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.ssmstream.kernels.format.Tensor;
+import io.ssmstream.kernels.math.HippoLegS;
 import io.ssmstream.kernels.mixer.S5Mixer;
 import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.SsmModel;
@@ -34,6 +35,8 @@ public final class SsmTrainingModel implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
     private DiagonalScan scan;
+    /** LSSL's fixed HiPPO-LegS arrays, made on first use: Re Λ, Im Λ, P, B, Re V, Im V (kept half). */
+    private NDArray[] hippo;
 
     private SsmTrainingModel(ModelConfig config, NDManager manager, Map<String, NDArray> parameters,
                              DiagonalScan scan) {
@@ -126,6 +129,9 @@ public final class SsmTrainingModel implements AutoCloseable {
                     break;
                 case S4:
                     mixed = s4(prefix, normed, tauUsed);
+                    break;
+                case LSSL:
+                    mixed = lssl(prefix, normed, tauUsed);
                     break;
                 case LRU:
                     mixed = lru(prefix, normed, tauUsed);
@@ -312,28 +318,89 @@ public final class SsmTrainingModel implements AutoCloseable {
         return o.get(new NDIndex("..., :{}", h)).mul(Activation.sigmoid(o.get(new NDIndex("..., {}:", h))));
     }
 
-    /**
-     * S4 (S4Mixer): the bilinear step of A = Λ - P P* with the Woodbury coefficients, written as one real
-     * N × N matrix per event on the state [Re x; Im x] (its columns: the step applied to each unit state), then
-     * the recurrence x_t = M_t x_{t-1} + v_t u_t over the window ({@link #linearRecurrence}). Without time
-     * awareness M and v are the same for every event and are built once.
-     */
+    /** S4 (S4Mixer): Λ, P, B and C from the layer's tensors, then {@link #dplr}. */
     private NDArray s4(String pre, NDArray u, NDArray tau) {
+        NDArray lowRank = p(pre + "kernel.P").squeeze(0);                     // (H, half, 2)
+        NDArray b = p(pre + "kernel.B");
+        NDArray c = p(pre + "kernel.C");
+        return dplr(pre, u, tau, p(pre + "kernel.inv_A_real").exp().neg(), p(pre + "kernel.A_imag"),
+                re(lowRank), im(lowRank), re(b), im(b), re(c), im(c));
+    }
+
+    /**
+     * LSSL (LsslMixer): S4 with Λ, P and B fixed to HiPPO-LegS's normal plus low-rank form and C̃ = C V, the
+     * layer's real C (H, N) in HiPPO-LegS's unitary basis over the kept half.
+     */
+    private NDArray lssl(String pre, NDArray u, NDArray tau) {
+        NDManager work = u.getManager();
+        if (hippo == null) {
+            int h = config.dModel();
+            int n = config.dState();
+            int half = n / 2;
+            HippoLegS.NormalPlusLowRank nplr = HippoLegS.normalPlusLowRank(n);
+            float[][] layout = nplr.s4Layout(h);
+            float[] lambdaRe = new float[h * half];
+            for (int i = 0; i < lambdaRe.length; i++) {
+                lambdaRe[i] = (float) nplr.eigen().lambdaReal();
+            }
+            float[] p = layout[2];
+            float[] b = layout[3];
+            hippo = new NDArray[] {manager.create(lambdaRe, new Shape(h, half)),
+                manager.create(layout[1], new Shape(h, half)),
+                manager.create(p, new Shape(h, half, 2)), manager.create(b, new Shape(h, half, 2)),
+                manager.create(keptColumns(nplr.eigen().vRe(), n), new Shape(n, half)),
+                manager.create(keptColumns(nplr.eigen().vIm(), n), new Shape(n, half))};
+        }
+        for (NDArray a : hippo) {
+            if (a.getManager() != work) {
+                a.tempAttach(work);
+            }
+        }
+        NDArray c = p(pre + "kernel.C");                                       // (H, N)
+        return dplr(pre, u, tau, hippo[0], hippo[1], re(hippo[2]), im(hippo[2]), re(hippo[3]), im(hippo[3]),
+                c.matMul(hippo[4]), c.matMul(hippo[5]));
+    }
+
+    /** The first n/2 columns of an (n, n) row-major matrix, (n, n/2) row-major. */
+    private static float[] keptColumns(double[] v, int n) {
+        int half = n / 2;
+        float[] out = new float[n * half];
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < half; k++) {
+                out[r * half + k] = (float) v[r * n + k];
+            }
+        }
+        return out;
+    }
+
+    private static NDArray re(NDArray complex) {
+        return complex.get(new NDIndex("..., 0"));
+    }
+
+    private static NDArray im(NDArray complex) {
+        return complex.get(new NDIndex("..., 1"));
+    }
+
+    /**
+     * The S4 step over a window: the bilinear step of A = Λ - P P* with the Woodbury coefficients, written as one
+     * real N × N matrix per event on the state [Re x; Im x] (its columns: the step applied to each unit state),
+     * then the recurrence x_t = M_t x_{t-1} + v_t u_t over the window ({@link #linearRecurrence}). When every
+     * event of the batch has the same τ (regular sampling, or no time awareness) M and v are built once.
+     *
+     * @param lRe Re Λ, (H, half); {@code lIm}, {@code pRe}, {@code pIm}, {@code bRe}, {@code bIm}, {@code cRe},
+     *            {@code cIm} likewise
+     */
+    private NDArray dplr(String pre, NDArray u, NDArray tau, NDArray lRe, NDArray lIm, NDArray pRe, NDArray pIm,
+                         NDArray bRe, NDArray bIm, NDArray cRe, NDArray cIm) {
         int h = config.dModel();
         int half = config.dState() / 2;
-        int n = 2 * half;
         long len = u.getShape().get(1);
         NDManager work = u.getManager();
         NDArray dt = p(pre + "kernel.log_dt").exp();                          // (H)
-        NDArray delta = config.timeAware()
+        float commonTau = sameEverywhere(tau);
+        NDArray delta = Float.isNaN(commonTau)
                 ? tau.expandDims(2).mul(dt).expandDims(3)                      // (B, L, H, 1)
-                : dt.reshape(1, 1, h, 1);
-        NDArray lRe = p(pre + "kernel.inv_A_real").exp().neg();              // (H, half)
-        NDArray lIm = p(pre + "kernel.A_imag");
-        NDArray lowRank = p(pre + "kernel.P").squeeze(0);                     // (H, half, 2)
-        NDArray pRe = lowRank.get(new NDIndex("..., 0"));
-        NDArray pIm = lowRank.get(new NDIndex("..., 1"));
-        NDArray bk = p(pre + "kernel.B");
+                : dt.mul(Constants.of(dt, commonTau)).reshape(1, 1, h, 1);       // one step for every event
         NDArray halfDelta = delta.mul(Constants.of(delta, 0.5));
         NDArray hRe = halfDelta.mul(lRe);                                      // (., ., H, half): Δ Λ / 2
         NDArray hIm = halfDelta.mul(lIm);
@@ -358,13 +425,10 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray[] columns = woodbury(expand(gRe), expand(gIm), expand(pRe), expand(pIm), expand(resRe),
                 expand(resIm), sRe, sIm, 4);
         NDArray mT = columns[0].concat(columns[1], 4);                        // (., ., H, N, N): M transposed
-        NDArray[] input = woodbury(gRe, gIm, pRe, pIm, resRe, resIm, delta.mul(bk.get(new NDIndex("..., 0"))),
-                delta.mul(bk.get(new NDIndex("..., 1"))), 3);
+        NDArray[] input = woodbury(gRe, gIm, pRe, pIm, resRe, resIm, delta.mul(bRe), delta.mul(bIm), 3);
         NDArray drive = input[0].concat(input[1], 3).mul(u.expandDims(3));   // (B, L, H, N): v u
         NDArray xs = linearRecurrence(mT, drive, len);                        // (B, L, H, N)
-        NDArray c = p(pre + "kernel.C");                                       // (H, half, 2)
-        NDArray readout = c.get(new NDIndex("..., 0")).concat(c.get(new NDIndex("..., 1")).neg(), 1)
-                .mul(Constants.of(u, 2));                                      // (H, N): [2 Re C, -2 Im C]
+        NDArray readout = cRe.concat(cIm.neg(), 1).mul(Constants.of(u, 2));   // (H, N): [2 Re C, -2 Im C]
         NDArray y = xs.mul(readout).sum(new int[] {3}).add(u.mul(p(pre + "D")));
         return geluGlu(pre, y);
     }
@@ -394,6 +458,17 @@ public final class SsmTrainingModel implements AutoCloseable {
             }
         }
         return b.squeeze(3);
+    }
+
+    /** The one value every element of {@code a} holds, or NaN when they differ. */
+    private static float sameEverywhere(NDArray a) {
+        float[] values = a.toFloatArray();
+        for (float v : values) {
+            if (Float.compare(v, values[0]) != 0) {
+                return Float.NaN;
+            }
+        }
+        return values[0];
     }
 
     /** (…, H, half) to (…, H, 1, half), to broadcast over the N unit states. */

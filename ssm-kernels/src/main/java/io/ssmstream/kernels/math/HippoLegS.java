@@ -36,6 +36,66 @@ public final class HippoLegS {
     public record NormalEigen(double lambdaReal, double[] omega, double[] vRe, double[] vIm) {
     }
 
+    /**
+     * HiPPO-LegS in normal plus low-rank form over the kept half of each conjugate pair (S4's
+     * {@code dplr.nplr("legs")}, rank 1): A = V (Λ - P P*) V* with Λ the n/2 eigenvalues of S with negative
+     * imaginary part, P = V* √(k + ½) and B = V* √(2k + 1) (the HiPPO input).
+     *
+     * @param eigen S's eigendecomposition; its first n/2 columns are the kept half
+     * @param pRe   Re P, (n/2); {@code pIm}, {@code bRe}, {@code bIm} likewise
+     */
+    public record NormalPlusLowRank(NormalEigen eigen, double[] pRe, double[] pIm, double[] bRe, double[] bIm) {
+        /**
+         * Λ, P and B repeated for {@code channels} channels in S4's tensor layouts: {inv_A_real = log(-Re Λ),
+         * A_imag = Im Λ, both (H, n/2); P (1, H, n/2, 2); B (H, n/2, 2)}.
+         */
+        public float[][] s4Layout(int channels) {
+            int half = pRe.length;
+            float[] invAReal = new float[channels * half];
+            float[] aImag = new float[channels * half];
+            float[] p = new float[channels * half * 2];
+            float[] b = new float[channels * half * 2];
+            for (int c = 0; c < channels; c++) {
+                for (int k = 0; k < half; k++) {
+                    int at = c * half + k;
+                    invAReal[at] = (float) Math.log(-eigen.lambdaReal());
+                    aImag[at] = (float) eigen.omega()[k];
+                    p[2 * at] = (float) pRe[k];
+                    p[2 * at + 1] = (float) pIm[k];
+                    b[2 * at] = (float) bRe[k];
+                    b[2 * at + 1] = (float) bIm[k];
+                }
+            }
+            return new float[][] {invAReal, aImag, p, b};
+        }
+    }
+
+    /** {@link NormalPlusLowRank} of the n × n HiPPO-LegS matrix, n even. */
+    public static NormalPlusLowRank normalPlusLowRank(int n) {
+        if (n % 2 != 0) {
+            throw new IllegalArgumentException("the normal plus low-rank form keeps conjugate pairs: n must be even,"
+                    + " got " + n);
+        }
+        NormalEigen eigen = normalEigen(n);
+        int half = n / 2;
+        double[] pRe = new double[half];
+        double[] pIm = new double[half];
+        double[] bRe = new double[half];
+        double[] bIm = new double[half];
+        for (int k = 0; k < half; k++) {
+            for (int r = 0; r < n; r++) {
+                // V* x for a real x: Σ_r conj(V[r, k]) x[r]
+                double legsP = Math.sqrt(r + 0.5);
+                double legsB = Math.sqrt(2.0 * r + 1);
+                pRe[k] += eigen.vRe()[r * n + k] * legsP;
+                pIm[k] -= eigen.vIm()[r * n + k] * legsP;
+                bRe[k] += eigen.vRe()[r * n + k] * legsB;
+                bIm[k] -= eigen.vIm()[r * n + k] * legsB;
+            }
+        }
+        return new NormalPlusLowRank(eigen, pRe, pIm, bRe, bIm);
+    }
+
     /** The HiPPO-LegS state matrix A, (n, n) row-major. */
     public static double[] matrix(int n) {
         double[] a = new double[n * n];

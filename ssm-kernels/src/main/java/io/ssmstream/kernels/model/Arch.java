@@ -13,6 +13,11 @@ public enum Arch {
      * {@code SSMKernelDPLR}).
      */
     S4,
+    /**
+     * The linear state space layer with HiPPO-LegS fixed as its state matrix, Gu et al. 2021 (LSSL's "fixed A";
+     * stepped as S4 in HiPPO-LegS's unitary basis).
+     */
+    LSSL,
     /** Linear Recurrent Unit, Orvieto et al. 2023. */
     LRU,
     /** Simplified state space layer: one shared MIMO diagonal SSM, Smith, Warrington and Linderman 2023. */
@@ -20,11 +25,16 @@ public enum Arch {
     /** Mamba-2's state space duality layer, Dao and Gu 2024 (state-spaces/mamba, {@code Mamba2.step}). */
     MAMBA2;
 
+    /** Whether d_state counts the states of conjugate pairs, N/2 complex modes, and so must be even. */
+    public boolean pairsStates() {
+        return this == S4D || this == S4 || this == LSSL;
+    }
+
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The config names for messages: {@code mamba, s4d, s4, lru, s5 or mamba2}. */
+    /** The config names for messages: {@code mamba, s4d, s4, lssl, lru, s5 or mamba2}. */
     public static String choices() {
         Arch[] all = values();
         StringBuilder s = new StringBuilder();

@@ -22,6 +22,8 @@ import java.util.Random;
  *       A_legs = V (Λ - P P*) V* with Λ the N/2 eigenvalues with negative imaginary part of its normal part,
  *       V their eigenvectors ({@link HippoLegS}), P = V* √(n + ½), B = V* √(2n + 1), the same for every
  *       channel; C complex standard normal, log Δ uniform in [log 1e-3, log 1e-1], D standard normal.</li>
+ *   <li>LSSL (fixed A): HiPPO-LegS is not in the file; log Δ uniform in [log 1e-3, log 1e-1], C (H, N) real
+ *       normal with variance 1/N, D standard normal.</li>
  *   <li>LRU ring init (Orvieto et al. 2023): |λ| uniform on the ring [{@value #LRU_R_MIN}, {@value #LRU_R_MAX}]
  *       (the paper's choice for long memory), phase uniform in [0, 2π], γ = √(1 - |λ|²),
  *       B ~ N(0, 1/(2H)), C ~ N(0, 1/N) per real and imaginary part, D standard normal.</li>
@@ -73,6 +75,9 @@ public final class ModelInitializer {
                     break;
                 case S4:
                     s4(prefix);
+                    break;
+                case LSSL:
+                    lssl(prefix);
                     break;
                 case LRU:
                     lru(prefix);
@@ -161,46 +166,26 @@ public final class ModelInitializer {
 
     private void s4(String p) {
         int h = config.dModel();
-        int n = config.dState();
-        int half = n / 2;
-        HippoLegS.NormalEigen eigen = HippoLegS.normalEigen(n);
-        double[] vRe = eigen.vRe(); // (N, N), columns [0, N/2) kept: the negative imaginary parts
-        double[] vIm = eigen.vIm();
-        float[] invAReal = new float[h * half];
-        float[] aImag = new float[h * half];
-        float[] lowRank = new float[h * half * 2];
-        float[] b = new float[h * half * 2];
-        for (int k = 0; k < half; k++) {
-            double pRe = 0;
-            double pIm = 0;
-            double bRe = 0;
-            double bIm = 0;
-            for (int r = 0; r < n; r++) {
-                // V* x for a real x: Σ_r conj(V[r, k]) x[r]
-                double legsP = Math.sqrt(r + 0.5);
-                double legsB = Math.sqrt(2.0 * r + 1);
-                pRe += vRe[r * n + k] * legsP;
-                pIm -= vIm[r * n + k] * legsP;
-                bRe += vRe[r * n + k] * legsB;
-                bIm -= vIm[r * n + k] * legsB;
-            }
-            for (int c = 0; c < h; c++) {
-                int at = c * half + k;
-                invAReal[at] = (float) Math.log(-eigen.lambdaReal());
-                aImag[at] = (float) eigen.omega()[k];
-                lowRank[2 * at] = (float) pRe;
-                lowRank[2 * at + 1] = (float) pIm;
-                b[2 * at] = (float) bRe;
-                b[2 * at + 1] = (float) bIm;
-            }
-        }
+        int half = config.dState() / 2;
+        float[][] hippo = HippoLegS.normalPlusLowRank(config.dState()).s4Layout(h);
         put(p + "kernel.log_dt", fill(h, () -> (float) Math.log(logUniform(DT_MIN, DT_MAX))), h);
-        put(p + "kernel.inv_A_real", invAReal, h, half);
-        put(p + "kernel.A_imag", aImag, h, half);
-        put(p + "kernel.P", lowRank, 1, h, half, 2);
-        put(p + "kernel.B", b, h, half, 2);
+        put(p + "kernel.inv_A_real", hippo[0], h, half);
+        put(p + "kernel.A_imag", hippo[1], h, half);
+        put(p + "kernel.P", hippo[2], 1, h, half, 2);
+        put(p + "kernel.B", hippo[3], h, half, 2);
         // torch.randn(cfloat): real and imaginary parts each N(0, 1/2).
         put(p + "kernel.C", fill(h * half * 2, () -> (float) (random.nextGaussian() * Math.sqrt(0.5))), h, half, 2);
+        put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
+        uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
+        uniform(p + "output_linear.0.bias", h, 2 * h);
+    }
+
+    private void lssl(String p) {
+        int h = config.dModel();
+        int n = config.dState();
+        double cStd = 1 / Math.sqrt(n);
+        put(p + "kernel.log_dt", fill(h, () -> (float) Math.log(logUniform(DT_MIN, DT_MAX))), h);
+        put(p + "kernel.C", fill(h * n, () -> (float) (random.nextGaussian() * cStd)), h, n);
         put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
         uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
         uniform(p + "output_linear.0.bias", h, 2 * h);

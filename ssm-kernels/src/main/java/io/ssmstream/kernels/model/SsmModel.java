@@ -7,6 +7,7 @@ import io.ssmstream.kernels.mixer.LruMixer;
 import io.ssmstream.kernels.mixer.Mamba2Mixer;
 import io.ssmstream.kernels.mixer.MambaMixer;
 import io.ssmstream.kernels.mixer.Mixer;
+import io.ssmstream.kernels.mixer.LsslMixer;
 import io.ssmstream.kernels.mixer.S4Mixer;
 import io.ssmstream.kernels.mixer.S4dMixer;
 import io.ssmstream.kernels.mixer.S5Mixer;
@@ -75,6 +76,9 @@ public final class SsmModel {
                     break;
                 case S4:
                     mixers[i] = new S4Mixer(config, w, prefix);
+                    break;
+                case LSSL:
+                    mixers[i] = LsslMixer.create(config, w, prefix);
                     break;
                 case LRU:
                     mixers[i] = new LruMixer(config, w, prefix);

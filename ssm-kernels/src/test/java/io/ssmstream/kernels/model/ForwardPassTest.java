@@ -25,7 +25,7 @@ class ForwardPassTest {
         for (Arch arch : Arch.values()) {
             for (boolean timeAware : new boolean[] {true, false}) {
                 b.add(Arguments.of(arch, 3, 16, 2, 16, timeAware));
-                b.add(Arguments.of(arch, 1, 17, 3, arch == Arch.S4D || arch == Arch.S4 ? 6 : 7, timeAware));
+                b.add(Arguments.of(arch, 1, 17, 3, arch.pairsStates() ? 6 : 7, timeAware));
             }
         }
         return b.build();

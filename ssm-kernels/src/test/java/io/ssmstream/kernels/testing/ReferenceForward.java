@@ -1,6 +1,7 @@
 package io.ssmstream.kernels.testing;
 
 import io.ssmstream.kernels.format.Tensor;
+import io.ssmstream.kernels.math.HippoLegS;
 import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.SsmModel;
 import java.util.Map;
@@ -27,6 +28,9 @@ public final class ReferenceForward {
                 case S4D:
                 case S4:
                     state[i] = new double[][] {new double[c.dModel() * c.dState() / 2], new double[c.dModel() * c.dState() / 2]};
+                    break;
+                case LSSL:
+                    state[i] = new double[][] {new double[c.dModel() * c.dState()]};
                     break;
                 case MAMBA2:
                     int convDim = c.dInner() + 2 * c.ngroups() * c.dState();
@@ -108,6 +112,9 @@ public final class ReferenceForward {
                     break;
                 case S4:
                     out = s4(p, x, state[i], tau);
+                    break;
+                case LSSL:
+                    out = lssl(p, x, state[i], tau);
                     break;
                 case S5:
                     out = s5(p, x, state[i], tau);
@@ -350,6 +357,45 @@ public final class ReferenceForward {
                 acc += cc[2 * at] * rhsRe[k] - cc[2 * at + 1] * rhsIm[k];
             }
             y[h] = gelu(2 * acc + dd[h] * u[h]);
+        }
+        double[] o = linear(w(p + "output_linear.0.weight"), w(p + "output_linear.0.bias"), y, 2 * hN);
+        double[] out = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            out[h] = o[h] * sigmoid(o[hN + h]);
+        }
+        return out;
+    }
+
+    /**
+     * LSSL as the paper writes it: per channel a real state x (N), the dense HiPPO-LegS A, B[n] = √(2n + 1), and
+     * the bilinear step (I - Δ/2 A) x' = (I + Δ/2 A) x + Δ B u solved by Gaussian elimination.
+     */
+    private double[] lssl(String p, double[] u, double[][] st, double tau) {
+        int hN = c.dModel();
+        int n = c.dState();
+        double[] a = HippoLegS.matrix(n);
+        double[] logDt = w(p + "kernel.log_dt");
+        double[] cc = w(p + "kernel.C");
+        double[] dd = w(p + "D");
+        double[] y = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            double dt = Math.exp(logDt[h]) * (c.timeAware() ? tau : 1);
+            double[] m = new double[n * n];
+            double[] rhs = new double[n];
+            for (int r = 0; r < n; r++) {
+                rhs[r] = dt * Math.sqrt(2.0 * r + 1) * u[h];
+                for (int k = 0; k < n; k++) {
+                    m[r * n + k] = (r == k ? 1 : 0) - dt / 2 * a[r * n + k];
+                    rhs[r] += ((r == k ? 1 : 0) + dt / 2 * a[r * n + k]) * st[0][h * n + k];
+                }
+            }
+            DenseComplex.solve(m, new double[n * n], rhs, new double[n], n);
+            double acc = dd[h] * u[h];
+            for (int r = 0; r < n; r++) {
+                st[0][h * n + r] = rhs[r];
+                acc += cc[h * n + r] * rhs[r];
+            }
+            y[h] = gelu(acc);
         }
         double[] o = linear(w(p + "output_linear.0.weight"), w(p + "output_linear.0.bias"), y, 2 * hN);
         double[] out = new double[hN];
