@@ -138,10 +138,11 @@ class S4ConvolutionModeTest {
         double[] minusIm = new double[n * n];
         double[] plusRe = new double[n * n];
         double[] plusIm = new double[n * n];
+        double[][] a = DenseComplex.diagonalMinusOuter(lRe, lIm, pRe, pIm, n);
         for (int r = 0; r < n; r++) {
             for (int k = 0; k < n; k++) {
-                double aRe = (r == k ? lRe[r] : 0) - (pRe[r] * pRe[k] + pIm[r] * pIm[k]);
-                double aIm = (r == k ? lIm[r] : 0) - (pIm[r] * pRe[k] - pRe[r] * pIm[k]);
+                double aRe = a[0][r * n + k];
+                double aIm = a[1][r * n + k];
                 minusRe[r * n + k] = (r == k ? 1 : 0) - dt / 2 * aRe;
                 minusIm[r * n + k] = -dt / 2 * aIm;
                 plusRe[r * n + k] = (r == k ? 1 : 0) + dt / 2 * aRe;

@@ -134,8 +134,8 @@ class ModelInitializerTest {
         float[] aImag = data(m, "layers.0.mixer.kernel.A_imag");
         float[] p = data(m, "layers.0.mixer.kernel.P");
         float[] b = data(m, "layers.0.mixer.kernel.B");
-        double[] aRe = new double[n * n];
-        double[] aIm = new double[n * n];
+        double[] lRe = new double[n];
+        double[] lIm = new double[n];
         double[] pRe = new double[n];
         double[] pIm = new double[n];
         double normB = 0;
@@ -144,18 +144,15 @@ class ModelInitializerTest {
             pIm[k] = p[2 * k + 1];
             pRe[k + half] = p[2 * k];
             pIm[k + half] = -p[2 * k + 1];
-            aRe[k * n + k] = -Math.exp(invAReal[k]);
-            aIm[k * n + k] = aImag[k];
-            aRe[(k + half) * n + k + half] = -Math.exp(invAReal[k]);
-            aIm[(k + half) * n + k + half] = -aImag[k];
+            lRe[k] = -Math.exp(invAReal[k]);
+            lIm[k] = aImag[k];
+            lRe[k + half] = -Math.exp(invAReal[k]);
+            lIm[k + half] = -aImag[k];
             normB += 2 * (b[2 * k] * b[2 * k] + b[2 * k + 1] * b[2 * k + 1]);
         }
-        for (int r = 0; r < n; r++) {
-            for (int k = 0; k < n; k++) {
-                aRe[r * n + k] -= pRe[r] * pRe[k] + pIm[r] * pIm[k];
-                aIm[r * n + k] -= pIm[r] * pRe[k] - pRe[r] * pIm[k];
-            }
-        }
+        double[][] a = DenseComplex.diagonalMinusOuter(lRe, lIm, pRe, pIm, n);
+        double[] aRe = a[0];
+        double[] aIm = a[1];
         double[][] power = {aRe, aIm};
         for (int order = 1; order <= 4; order++) {
             double trace = 0;

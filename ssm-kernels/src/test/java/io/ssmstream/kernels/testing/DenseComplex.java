@@ -57,6 +57,19 @@ public final class DenseComplex {
         }
     }
 
+    /** S4's A = diag(Λ) - P P*: A[r][k] = Λ_r δ_rk - P_r conj(P_k), n × n, as {re, im}. */
+    public static double[][] diagonalMinusOuter(double[] lRe, double[] lIm, double[] pRe, double[] pIm, int n) {
+        double[] re = new double[n * n];
+        double[] im = new double[n * n];
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < n; k++) {
+                re[r * n + k] = (r == k ? lRe[r] : 0) - (pRe[r] * pRe[k] + pIm[r] * pIm[k]);
+                im[r * n + k] = (r == k ? lIm[r] : 0) - (pIm[r] * pRe[k] - pRe[r] * pIm[k]);
+            }
+        }
+        return new double[][] {re, im};
+    }
+
     /** The product (aRe + i aIm)(bRe + i bIm) of two n × n matrices, as {re, im}. */
     public static double[][] multiply(double[] aRe, double[] aIm, double[] bRe, double[] bIm, int n) {
         double[] re = new double[n * n];

@@ -273,7 +273,13 @@ public final class ReferenceForward {
             }
             y[h] = gelu(2 * acc + dd[h] * u[h]);
         }
-        double[] o = linear(w(p + "output_linear.0.weight"), w(p + "output_linear.0.bias"), y, 2 * hN);
+        return gluOutput(p, y);
+    }
+
+    /** S4D's, S4's and LSSL's output layer on g = gelu(y): o = W g + b, out = o[:H] ∘ σ(o[H:]). */
+    private double[] gluOutput(String p, double[] g) {
+        int hN = c.dModel();
+        double[] o = linear(w(p + "output_linear.0.weight"), w(p + "output_linear.0.bias"), g, 2 * hN);
         double[] out = new double[hN];
         for (int h = 0; h < hN; h++) {
             out[h] = o[h] * sigmoid(o[hN + h]);
@@ -322,15 +328,9 @@ public final class ReferenceForward {
                     xIm[f] = sign * st[1][at];
                 }
             }
-            // A[r][k] = Λ_r δ_rk - P_r conj(P_k)
-            double[] aRe = new double[n * n];
-            double[] aIm = new double[n * n];
-            for (int r = 0; r < n; r++) {
-                for (int k = 0; k < n; k++) {
-                    aRe[r * n + k] = (r == k ? lRe[r] : 0) - (pRe[r] * pRe[k] + pIm[r] * pIm[k]);
-                    aIm[r * n + k] = (r == k ? lIm[r] : 0) - (pIm[r] * pRe[k] - pRe[r] * pIm[k]);
-                }
-            }
+            double[][] a = DenseComplex.diagonalMinusOuter(lRe, lIm, pRe, pIm, n);
+            double[] aRe = a[0];
+            double[] aIm = a[1];
             double[] mRe = new double[n * n];
             double[] mIm = new double[n * n];
             double[] rhsRe = new double[n];
@@ -358,12 +358,7 @@ public final class ReferenceForward {
             }
             y[h] = gelu(2 * acc + dd[h] * u[h]);
         }
-        double[] o = linear(w(p + "output_linear.0.weight"), w(p + "output_linear.0.bias"), y, 2 * hN);
-        double[] out = new double[hN];
-        for (int h = 0; h < hN; h++) {
-            out[h] = o[h] * sigmoid(o[hN + h]);
-        }
-        return out;
+        return gluOutput(p, y);
     }
 
     /**
@@ -397,12 +392,7 @@ public final class ReferenceForward {
             }
             y[h] = gelu(acc);
         }
-        double[] o = linear(w(p + "output_linear.0.weight"), w(p + "output_linear.0.bias"), y, 2 * hN);
-        double[] out = new double[hN];
-        for (int h = 0; h < hN; h++) {
-            out[h] = o[h] * sigmoid(o[hN + h]);
-        }
-        return out;
+        return gluOutput(p, y);
     }
 
     private double[] lru(String p, double[] u, double[][] st, double tau) {
