@@ -199,11 +199,27 @@ def s5_layer(rng, p, H, P):
     return t
 
 
+def spacetime_layer(rng, p, H, N):
+    t = {}
+    # SpaceTime's "xavier" init U(+-1/sqrt(N)) for a, b and c; the kernels normalise a by its l1
+    # norm, so its scale is free: x3 here so that a reader that skips the normalisation disagrees
+    k = 1.0 / math.sqrt(N)
+    t[p + "kernel.a"] = 3.0 * rng.uniform(-k, k, size=(H, N))
+    t[p + "kernel.a"][0] = 0.0  # a zero column stays zero: a reader that divides by its norm gets NaN
+    t[p + "kernel.b"] = rng.uniform(-k, k, size=(H, N))
+    t[p + "kernel.c"] = rng.uniform(-k, k, size=(H, N))
+    t[p + "D"] = rng.standard_normal(H)
+    k = 1.0 / math.sqrt(H)
+    t[p + "output_linear.0.weight"] = rng.uniform(-k, k, size=(2 * H, H, 1))
+    t[p + "output_linear.0.bias"] = linear_b(rng, 2 * H, H)
+    return t
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", required=True,
-                    choices=["mamba", "s4d", "s4", "lssl", "lru", "s5", "mamba2"])
+                    choices=["mamba", "s4d", "s4", "lssl", "lru", "s5", "mamba2", "spacetime"])
     ap.add_argument("--d-input", type=int, required=True)
     ap.add_argument("--d-model", type=int, required=True)
     ap.add_argument("--n-layers", type=int, required=True)
@@ -265,6 +281,8 @@ def main():
             t.update(lssl_layer(rng, p, M, N))
         elif a.arch == "s5":
             t.update(s5_layer(rng, p, M, N))
+        elif a.arch == "spacetime":
+            t.update(spacetime_layer(rng, p, M, N))
         else:
             t.update(lru_layer(rng, p, M, N))
     t["norm_f.weight"] = norm_w(rng, M)

@@ -381,8 +381,51 @@ class Mamba2:
         return self.W_out @ y
 
 
+class Spacetime:
+    """SpaceTime (Zhang et al. 2023, HazyResearch/spacetime CompanionSSM): per channel h a real
+    state of size N and the dense companion matrix A = S + a_hat e_{N-1}^T, S the down-shift
+    (ones below the diagonal) and a_hat = a / ||a||_1 (a zero row stays zero), in discrete time:
+      m = 1, or with time_aware floor(tau + 0.5) clamped to [1, 64],
+      x = A^m x + b u,  y = c . x + D u,
+    with np.linalg.matrix_power of the dense matrix (deliberately not the shift form). Then the
+    same gelu / output_linear / GLU block as s4d."""
+
+    MAX_GAP_STEPS = 64
+
+    def __init__(self, T, p, cfg):
+        H, N = cfg["d_model"], cfg["d_state"]
+        g = lambda n, shape: get(T, p + n, shape)  # noqa: E731
+        a = g("kernel.a", (H, N))
+        norm = np.sum(np.abs(a), axis=1, keepdims=True)
+        a_hat = np.where(norm > 0, a / np.where(norm > 0, norm, 1.0), 0.0)
+        self.A = np.zeros((H, N, N))
+        self.A[:, 1:, :-1] = np.eye(N - 1)
+        self.A[:, :, N - 1] += a_hat
+        self.B = g("kernel.b", (H, N))
+        self.C = g("kernel.c", (H, N))
+        self.D = g("D", (H,))
+        self.W = g("output_linear.0.weight", (2 * H, H, 1))[:, :, 0]
+        self.b = g("output_linear.0.bias", (2 * H,))
+        self.H = H
+        self.time_aware = bool(cfg.get("time_aware", False))
+        self.powers = {}
+        self.x = np.zeros((H, N))
+
+    def step(self, u, tau):
+        m = 1
+        if self.time_aware:
+            m = int(min(self.MAX_GAP_STEPS, max(1, math.floor(tau + 0.5))))
+        if m not in self.powers:
+            self.powers[m] = np.stack([np.linalg.matrix_power(a, m) for a in self.A])
+        self.x = np.einsum("hnm,hm->hn", self.powers[m], self.x) + self.B * u[:, None]
+        y = np.sum(self.C * self.x, axis=-1) + self.D * u
+        y = gelu(y)
+        o = self.W @ y + self.b
+        return o[:self.H] * sigmoid(o[self.H:])
+
+
 MIXERS = {"mamba": Mamba, "s4d": S4D, "s4": S4, "lssl": LSSL, "lru": LRU, "s5": S5,
-          "mamba2": Mamba2}
+          "mamba2": Mamba2, "spacetime": Spacetime}
 
 
 def get(T, name, shape):

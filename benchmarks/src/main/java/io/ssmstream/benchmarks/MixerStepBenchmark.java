@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MixerStepBenchmark {
 
     /** {@code arch-dModel-dState}, see {@link BenchModels}. */
-    @Param({"mamba-16-16", "mamba-64-16", "s4d-64-64", "s4-64-64", "lru-64-64", "s5-64-64", "mamba2-64-16", "mamba2-64-64"})
+    @Param({"mamba-16-16", "mamba-64-16", "s4d-64-64", "s4-64-64", "lssl-64-64", "lru-64-64", "s5-64-64", "mamba2-64-16",
+        "mamba2-64-64", "spacetime-64-64"})
     public String model;
 
     @Param({"scalar", "vector"})

@@ -23,7 +23,7 @@ final class InitCommand extends CliCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--arch", required = true, converter = ArchConverter.class, paramLabel = "mamba|s4d|s4|lssl|lru|s5|mamba2",
+    @Option(names = "--arch", required = true, converter = ArchConverter.class, paramLabel = "mamba|s4d|s4|lssl|lru|s5|mamba2|spacetime",
             description = "Mixer architecture.")
     Arch arch;
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "ssm-stream",
         mixinStandardHelpOptions = true,
         versionProvider = SsmStreamCli.Version.class,
-        description = "Real-time state-space-model (Mamba, Mamba-2, S4, S4D, LSSL, LRU, S5) forecasting.",
+        description = "Real-time state-space-model (Mamba, Mamba-2, S4, S4D, LSSL, LRU, S5, SpaceTime) forecasting.",
         subcommands = {DemoCommand.class, RunCommand.class, KafkaCommand.class, ProduceCommand.class,
             AudioSendCommand.class, ReplayCommand.class, InitCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -10,8 +10,10 @@ import ai.djl.nn.Activation;
 import io.ssmstream.kernels.format.Tensor;
 import io.ssmstream.kernels.math.HippoLegS;
 import io.ssmstream.kernels.mixer.S5Mixer;
+import io.ssmstream.kernels.mixer.SpacetimeMixer;
 import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.SsmModel;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +39,7 @@ public final class SsmTrainingModel implements AutoCloseable {
     private DiagonalScan scan;
     /** LSSL's fixed HiPPO-LegS arrays, made on first use: Re Λ, Im Λ, P, B, Re V, Im V (kept half). */
     private NDArray[] hippo;
+    private long[] toeplitzIndex; // SpaceTime's convolution view, see toeplitzIndex(h, len)
 
     private SsmTrainingModel(ModelConfig config, NDManager manager, Map<String, NDArray> parameters,
                              DiagonalScan scan) {
@@ -141,6 +144,9 @@ public final class SsmTrainingModel implements AutoCloseable {
                     break;
                 case MAMBA2:
                     mixed = mamba2(prefix, normed, tauUsed);
+                    break;
+                case SPACETIME:
+                    mixed = spacetime(prefix, normed, tauUsed);
                     break;
                 default:
                     throw new AssertionError(config.arch());
@@ -431,6 +437,129 @@ public final class SsmTrainingModel implements AutoCloseable {
         NDArray readout = cRe.concat(cIm.neg(), 1).mul(Constants.of(u, 2));   // (H, N): [2 Re C, -2 Im C]
         NDArray y = xs.mul(readout).sum(new int[] {3}).add(u.mul(p(pre + "D")));
         return geluGlu(pre, y);
+    }
+
+    /**
+     * SpaceTime (SpacetimeMixer): per channel the companion matrix A = S + â e_{N-1}ᵀ, â = a / ‖a‖₁, and
+     * x_t = A^{m_t} x_{t-1} + b u_t, y = c·x_t + D u_t with m_t = {@link SpacetimeMixer#samples} of the event's τ.
+     * When every event of the batch has the same m, the window is SpaceTime's convolution view: y = K * u with
+     * K_k = c·(A^m)^k b, built by Krylov doubling and applied as one causal Toeplitz product per channel.
+     * Otherwise each event's A^{m_t} goes into {@link #linearRecurrence}.
+     */
+    private NDArray spacetime(String pre, NDArray u, NDArray tau) {
+        int h = config.dModel();
+        int n = config.dState();
+        NDManager work = u.getManager();
+        NDArray aRaw = p(pre + "kernel.a");                                    // (H, N)
+        NDArray norm = aRaw.abs().sum(new int[] {1}, true);                     // (H, 1)
+        NDArray aHat = aRaw.div(NDArrays.where(norm.gt(0), norm, norm.onesLike()));
+        float[] shiftAndLast = new float[n * n];                                // (N, N): S, and e_{N-1} below
+        for (int r = 1; r < n; r++) {
+            shiftAndLast[r * n + r - 1] = 1;
+        }
+        float[] last = new float[n];
+        last[n - 1] = 1;
+        NDArray companion = work.create(shiftAndLast, new Shape(n, n))
+                .add(aHat.expandDims(2).mul(work.create(last, new Shape(1, n)))); // (H, N, N)
+        int[] samples = samplesPerEvent(tau);
+        NDArray b = p(pre + "kernel.b");                                        // (H, N)
+        NDArray c = p(pre + "kernel.c");
+        NDArray skip = u.mul(p(pre + "D"));
+        int[] distinct = Arrays.stream(samples).distinct().sorted().toArray();
+        if (distinct.length == 1) {
+            NDArray kernel = krylovKernel(power(companion, distinct[0]), b, c, u.getShape().get(1));
+            return geluGlu(pre, causalConvolution(kernel, u).add(skip));
+        }
+        NDArray[] powers = new NDArray[distinct.length];
+        for (int k = 0; k < distinct.length; k++) {
+            powers[k] = power(companion, distinct[k]).transpose(0, 2, 1).reshape(1, (long) h * n * n);
+        }
+        float[] oneHot = new float[samples.length * distinct.length];           // (B·L, distinct)
+        for (int e = 0; e < samples.length; e++) {
+            oneHot[e * distinct.length + Arrays.binarySearch(distinct, samples[e])] = 1;
+        }
+        Shape s = u.getShape();
+        NDArray mT = work.create(oneHot, new Shape(samples.length, distinct.length))
+                .matMul(NDArrays.concat(new NDList(powers), 0)).reshape(s.get(0), s.get(1), h, n, n);
+        NDArray xs = linearRecurrence(mT, u.expandDims(3).mul(b), s.get(1));   // (B, L, H, N)
+        return geluGlu(pre, xs.mul(c).sum(new int[] {3}).add(skip));
+    }
+
+    /** {@link SpacetimeMixer#samples} of every τ of (B, L), row-major. */
+    private int[] samplesPerEvent(NDArray tau) {
+        float[] taus = tau.toFloatArray();
+        int[] out = new int[taus.length];
+        for (int i = 0; i < taus.length; i++) {
+            out[i] = SpacetimeMixer.samples(taus[i], config.timeAware());
+        }
+        return out;
+    }
+
+    /** m^k of a batch of square matrices (…, N, N) by repeated squaring, k ≥ 1. */
+    private static NDArray power(NDArray m, int k) {
+        NDArray result = null;
+        NDArray square = m;
+        for (int bits = k; bits > 0; bits >>= 1) {
+            if ((bits & 1) != 0) {
+                result = result == null ? square : result.matMul(square);
+            }
+            if (bits > 1) {
+                square = square.matMul(square);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * K_k = c·M^k b for k in [0, len), per channel: the columns M^k b by doubling (the block [b, …, M^{j-1} b]
+     * times M^j gives the next j columns), log₂ len products.
+     *
+     * @param m (H, N, N); {@code b}, {@code c} (H, N)
+     * @return (H, len)
+     */
+    private static NDArray krylovKernel(NDArray m, NDArray b, NDArray c, long len) {
+        NDArray columns = b.expandDims(2);                                      // (H, N, j)
+        NDArray step = m;                                                       // M^j
+        while (columns.getShape().get(2) < len) {
+            columns = columns.concat(step.matMul(columns), 2);
+            if (columns.getShape().get(2) < len) {
+                step = step.matMul(step);
+            }
+        }
+        return c.expandDims(1).matMul(columns.get(new NDIndex(":, :, :{}", len))).squeeze(1);
+    }
+
+    /**
+     * y[b, t, h] = Σ_{j ≤ t} K[h, t - j] u[b, j, h]: each channel's causal Toeplitz matrix gathered from K, then
+     * one batched product.
+     *
+     * @param kernel (H, L)
+     * @param u      (B, L, H)
+     */
+    private NDArray causalConvolution(NDArray kernel, NDArray u) {
+        Shape ks = kernel.getShape();
+        int h = Math.toIntExact(ks.get(0));
+        int len = Math.toIntExact(ks.get(1));
+        NDManager work = u.getManager();
+        NDArray padded = kernel.concat(work.zeros(new Shape(h, 1)), 1).reshape(-1); // (H·(L+1)): K then a 0
+        NDArray toeplitz = padded.take(work, work.create(toeplitzIndex(h, len), new Shape(h, len, len)));
+        return toeplitz.matMul(u.transpose(2, 1, 0)).transpose(2, 1, 0);
+    }
+
+    /** (H, L, L): where channel h's Toeplitz entry (t, j) lies in K padded with a zero, cached for the window. */
+    private long[] toeplitzIndex(int h, int len) {
+        if (toeplitzIndex == null || toeplitzIndex.length != (long) h * len * len) {
+            long[] index = new long[h * len * len];
+            for (int c = 0; c < h; c++) {
+                for (int t = 0; t < len; t++) {
+                    for (int j = 0; j < len; j++) {
+                        index[(c * len + t) * len + j] = (long) c * (len + 1) + (j <= t ? t - j : len);
+                    }
+                }
+            }
+            toeplitzIndex = index;
+        }
+        return toeplitzIndex;
     }
 
     /**

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** The model and optimisation options that {@code train} and {@code retrain} share (a picocli mixin). */
 final class TrainingFlags {
-    @Option(names = "--arch", paramLabel = "mamba|s4d|s4|lssl|lru|s5|mamba2", description = "Architecture (default: mamba).")
+    @Option(names = "--arch", paramLabel = "mamba|s4d|s4|lssl|lru|s5|mamba2|spacetime", description = "Architecture (default: mamba).")
     String arch;
 
     @Option(names = "--d-model", paramLabel = "N", description = "Model width (default: 16).")

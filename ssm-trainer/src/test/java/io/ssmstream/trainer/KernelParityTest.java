@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class KernelParityTest {
 
     @ParameterizedTest(name = "{0} time_aware={1}")
-    @CsvSource({"MAMBA,true", "S4D,true", "S4,true", "LSSL,true", "LRU,true", "S5,true", "MAMBA2,true", "MAMBA,false", "S4D,false", "S4,false", "LSSL,false",
-        "LRU,false", "S5,false", "MAMBA2,false"})
+    @CsvSource({"MAMBA,true", "S4D,true", "S4,true", "LSSL,true", "LRU,true", "S5,true", "MAMBA2,true", "SPACETIME,true", "MAMBA,false", "S4D,false", "S4,false", "LSSL,false",
+        "LRU,false", "S5,false", "MAMBA2,false", "SPACETIME,false"})
     void djlForwardOverASeriesEqualsScalarKernelsOnEveryStep(Arch arch, boolean timeAware) {
         int d = 2;
         int len = 300; // several chunks and a partial one

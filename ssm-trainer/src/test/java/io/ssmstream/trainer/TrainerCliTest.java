@@ -126,7 +126,7 @@ class TrainerCliTest {
 
         Run arch = run(small("--input", input.toString(), "--out", out.toString(), "--arch", "rnn"));
         assertEquals(2, arch.code());
-        assertTrue(arch.err().contains("--arch must be mamba, s4d, s4, lssl, lru, s5 or mamba2"), arch.err());
+        assertTrue(arch.err().contains("--arch must be mamba, s4d, s4, lssl, lru, s5, mamba2 or spacetime"), arch.err());
 
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "t,v\n2000,1\n1000,2\n");

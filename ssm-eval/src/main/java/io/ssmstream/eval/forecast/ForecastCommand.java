@@ -98,7 +98,7 @@ public final class ForecastCommand implements Callable<Integer> {
             description = "Where metrics.csv, forecast.png and model.safetensors go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--arch", paramLabel = "mamba|s4d|s4|lssl|lru|s5|mamba2", defaultValue = "mamba",
+    @Option(names = "--arch", paramLabel = "mamba|s4d|s4|lssl|lru|s5|mamba2|spacetime", defaultValue = "mamba",
             description = "Model architecture (default: ${DEFAULT-VALUE}).")
     String arch;
 

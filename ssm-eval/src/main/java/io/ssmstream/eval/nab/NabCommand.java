@@ -51,7 +51,7 @@ public final class NabCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "MAMBA",
-            description = "Our model's architecture: MAMBA, S4D, S4, LSSL, LRU, S5 or MAMBA2 (default: ${DEFAULT-VALUE}).")
+            description = "Our model's architecture: MAMBA, S4D, S4, LSSL, LRU, S5, MAMBA2 or SPACETIME (default: ${DEFAULT-VALUE}).")
     Arch arch;
 
     @Option(names = "--train-minutes", paramLabel = "M", defaultValue = "0.5",

@@ -23,7 +23,12 @@ public enum Arch {
     /** Simplified state space layer: one shared MIMO diagonal SSM, Smith, Warrington and Linderman 2023. */
     S5,
     /** Mamba-2's state space duality layer, Dao and Gu 2024 (state-spaces/mamba, {@code Mamba2.step}). */
-    MAMBA2;
+    MAMBA2,
+    /**
+     * SpaceTime's companion-matrix state space (shift plus one learned column), discrete time, Zhang et al. 2023
+     * (HazyResearch/spacetime, {@code CompanionSSM}).
+     */
+    SPACETIME;
 
     /** Whether d_state counts the states of conjugate pairs, N/2 complex modes, and so must be even. */
     public boolean pairsStates() {
@@ -34,7 +39,7 @@ public enum Arch {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The config names for messages: {@code mamba, s4d, s4, lssl, lru, s5 or mamba2}. */
+    /** The config names for messages: {@code mamba, s4d, s4, lssl, lru, s5, mamba2 or spacetime}. */
     public static String choices() {
         Arch[] all = values();
         StringBuilder s = new StringBuilder();

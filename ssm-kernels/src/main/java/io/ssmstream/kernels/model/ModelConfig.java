@@ -17,7 +17,7 @@ import java.util.Set;
  * The model's {@code __metadata__["ssm_stream.config"]}: architecture, sizes, time unit and input
  * normalisation. Immutable; build one with {@link #builder(Arch, int)}.
  *
- * <p>Glossary (config key, field, paper symbol): {@code d_input} dInput, {@code d_model} dModel = H (S4D, S4, LSSL, LRU),
+ * <p>Glossary (config key, field, paper symbol): {@code d_input} dInput, {@code d_model} dModel = H (S4D, S4, LSSL, LRU, SpaceTime),
  * {@code d_state} dState = N, {@code expand} E (Mamba, Mamba-2: d_inner = E * d_model), {@code d_conv}
  * the causal convolution width, {@code dt_rank} R (rank of Mamba's Δ projection), {@code headdim} P and
  * {@code ngroups} G (Mamba-2: d_inner / P heads, each with its own scalar A and Δ, in G groups sharing B and C),

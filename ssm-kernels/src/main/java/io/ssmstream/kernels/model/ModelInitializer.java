@@ -32,6 +32,8 @@ import java.util.Random;
  *       eigenvectors ({@link HippoLegS}); B̃ = V* B with B (2P, H) LeCun truncated normal, C̃ = C V with C
  *       (H, 2P) complex, each part LeCun truncated normal over 2P; log Δ uniform in [log 1e-3, log 1e-1],
  *       D standard normal; out2 like every linear layer.</li>
+ *   <li>SpaceTime (HazyResearch/spacetime {@code CompanionSSM}, {@code kernel_init="xavier"}): a, b and c each
+ *       U(-1/√N, 1/√N) per channel, D standard normal (SpaceTime's {@code skip}).</li>
  * </ul>
  */
 public final class ModelInitializer {
@@ -87,6 +89,9 @@ public final class ModelInitializer {
                     break;
                 case MAMBA2:
                     mamba2(prefix);
+                    break;
+                case SPACETIME:
+                    spacetime(prefix);
                     break;
                 default:
                     throw new AssertionError(config.arch());
@@ -186,6 +191,18 @@ public final class ModelInitializer {
         double cStd = 1 / Math.sqrt(n);
         put(p + "kernel.log_dt", fill(h, () -> (float) Math.log(logUniform(DT_MIN, DT_MAX))), h);
         put(p + "kernel.C", fill(h * n, () -> (float) (random.nextGaussian() * cStd)), h, n);
+        put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
+        uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
+        uniform(p + "output_linear.0.bias", h, 2 * h);
+    }
+
+    private void spacetime(String p) {
+        int h = config.dModel();
+        int n = config.dState();
+        float bound = (float) (1 / Math.sqrt(n));
+        for (String name : new String[] {"kernel.a", "kernel.b", "kernel.c"}) {
+            put(p + name, fill(h * n, () -> (2 * random.nextFloat() - 1) * bound), h, n);
+        }
         put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
         uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
         uniform(p + "output_linear.0.bias", h, 2 * h);

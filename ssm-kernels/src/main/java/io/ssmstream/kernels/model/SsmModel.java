@@ -11,6 +11,7 @@ import io.ssmstream.kernels.mixer.LsslMixer;
 import io.ssmstream.kernels.mixer.S4Mixer;
 import io.ssmstream.kernels.mixer.S4dMixer;
 import io.ssmstream.kernels.mixer.S5Mixer;
+import io.ssmstream.kernels.mixer.SpacetimeMixer;
 import io.ssmstream.kernels.mixer.Weights;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,6 +89,9 @@ public final class SsmModel {
                     break;
                 case MAMBA2:
                     mixers[i] = new Mamba2Mixer(config, w, prefix);
+                    break;
+                case SPACETIME:
+                    mixers[i] = new SpacetimeMixer(config, w, prefix);
                     break;
                 default:
                     throw new AssertionError(config.arch());

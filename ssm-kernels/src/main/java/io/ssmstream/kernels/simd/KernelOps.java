@@ -125,6 +125,23 @@ public interface KernelOps {
                   float[] c, float[] u, float[] dSkip, float[] y, int channels, int half);
 
     /**
+     * SpaceTime's companion recurrence for one event, all channels. A = S + a e_{N-1}ᵀ, S the down-shift, so
+     * {@code (A x)[n] = x[n-1] + a[n] x[N-1]} ({@code x[-1] = 0}), 2N multiply-adds per channel. Per channel h,
+     * first {@code steps - 1} times {@code x = A x} (the samples a gap skipped, zero input), then
+     * <pre>
+     *   x[n] = x[n-1] + a[n] x[N-1] + b[n] u      (for n = N-1 down to 0, in place)
+     *   y    = Σ_n c[n] x[n] + D u
+     * </pre>
+     *
+     * @param x     state, (N, H) row-major at {@code xOff}, updated in place
+     * @param a     the companion column â, (N, H) row-major; {@code b} and {@code c} likewise
+     * @param steps samples since the last event, at least 1
+     * @param y     output, (H)
+     */
+    void companionScan(float[] x, int xOff, float[] a, float[] b, float[] c, float[] u, float[] d, float[] y,
+                       int channels, int dState, int steps);
+
+    /**
      * LRU's diagonal recurrence: {@code x[n] = λ[n] · x[n] + f[n] · w[n]} over complex vectors of length n.
      *
      * @param x state, complex (n) at {@code xOff}

@@ -534,6 +534,38 @@ final class PanamaKernelOps implements KernelOps {
     }
 
     @Override
+    public void companionScan(float[] x, int xOff, float[] a, float[] b, float[] c, float[] u, float[] d,
+                              float[] y, int channels, int dState, int steps) {
+        int top = xOff + (dState - 1) * channels;
+        int h = 0;
+        for (int bound = F.loopBound(channels); h < bound; h += L) {
+            for (int s = 1; s < steps; s++) {
+                FloatVector last = FloatVector.fromArray(F, x, top + h);
+                for (int n = dState - 1; n > 0; n--) {
+                    int k = n * channels + h;
+                    FloatVector.fromArray(F, a, k).fma(last, FloatVector.fromArray(F, x, xOff + k - channels))
+                            .intoArray(x, xOff + k);
+                }
+                FloatVector.fromArray(F, a, h).mul(last).intoArray(x, xOff + h);
+            }
+            FloatVector last = FloatVector.fromArray(F, x, top + h);
+            FloatVector uV = FloatVector.fromArray(F, u, h);
+            FloatVector yV = FloatVector.fromArray(F, d, h).mul(uV);
+            for (int n = dState - 1; n > 0; n--) {
+                int k = n * channels + h;
+                FloatVector next = FloatVector.fromArray(F, x, xOff + k - channels)
+                        .add(FloatVector.fromArray(F, a, k).mul(last)).add(FloatVector.fromArray(F, b, k).mul(uV));
+                next.intoArray(x, xOff + k);
+                yV = yV.add(FloatVector.fromArray(F, c, k).mul(next));
+            }
+            FloatVector first = FloatVector.fromArray(F, a, h).mul(last).add(FloatVector.fromArray(F, b, h).mul(uV));
+            first.intoArray(x, xOff + h);
+            yV.add(FloatVector.fromArray(F, c, h).mul(first)).intoArray(y, h);
+        }
+        ScalarKernelOps.companionScan(x, xOff, a, b, c, u, d, y, channels, dState, steps, h);
+    }
+
+    @Override
     public void addProduct(float[] y, float[] a, float[] b, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {

@@ -296,6 +296,40 @@ public final class ScalarKernelOps implements KernelOps {
     }
 
     @Override
+    public void companionScan(float[] x, int xOff, float[] a, float[] b, float[] c, float[] u, float[] d,
+                              float[] y, int channels, int dState, int steps) {
+        companionScan(x, xOff, a, b, c, u, d, y, channels, dState, steps, 0);
+    }
+
+    /** {@link #companionScan} for channels [from, channels): also the vector version's tail. */
+    static void companionScan(float[] x, int xOff, float[] a, float[] b, float[] c, float[] u, float[] d,
+                              float[] y, int channels, int dState, int steps, int from) {
+        int top = xOff + (dState - 1) * channels;
+        for (int h = from; h < channels; h++) {
+            for (int s = 1; s < steps; s++) {
+                float last = x[top + h];
+                for (int n = dState - 1; n > 0; n--) {
+                    int k = n * channels + h;
+                    x[xOff + k] = x[xOff + k - channels] + a[k] * last;
+                }
+                x[xOff + h] = a[h] * last;
+            }
+            float last = x[top + h];
+            float uh = u[h];
+            float yh = d[h] * uh;
+            for (int n = dState - 1; n > 0; n--) {
+                int k = n * channels + h;
+                float next = x[xOff + k - channels] + a[k] * last + b[k] * uh;
+                x[xOff + k] = next;
+                yh += c[k] * next;
+            }
+            float first = a[h] * last + b[h] * uh;
+            x[xOff + h] = first;
+            y[h] = yh + c[h] * first;
+        }
+    }
+
+    @Override
     public void addProduct(float[] y, float[] a, float[] b, int n) {
         for (int i = 0; i < n; i++) {
             y[i] += a[i] * b[i];

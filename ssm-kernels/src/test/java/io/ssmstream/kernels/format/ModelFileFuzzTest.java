@@ -25,7 +25,7 @@ class ModelFileFuzzTest {
     @Test
     void aCorruptModelFileIsAModelFormatErrorNamingTheFileOrAValidModel() {
         List<byte[]> seeds = new ArrayList<>();
-        for (String name : List.of("mamba-F32", "mamba-F64", "s4d-F16", "s4-F16", "lru-BF16", "s5-F32", "mamba2-F16")) {
+        for (String name : List.of("mamba-F32", "mamba-F64", "s4d-F16", "s4-F16", "lru-BF16", "s5-F32", "mamba2-F16", "lssl-F16", "spacetime-F16")) {
             seeds.add(fixture(name + ".safetensors"));
         }
         Fuzz.check(20261207, Fuzz.DEFAULT_TRIES, r -> Mutations.of(seeds, r), ModelFileFuzzTest::loadOrRefuse);

@@ -1,6 +1,7 @@
 package io.ssmstream.kernels.mixer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.ssmstream.kernels.format.Tensor;
 import io.ssmstream.kernels.model.Arch;
@@ -136,6 +137,59 @@ class HandCheckedMixerTest {
         // Event 3, u = 0, τ = 2: x = (i e^{-1})² x = -e^{-2} x.
         double re3 = -Math.exp(-2) * (-Math.exp(-1) * bIm);
         assertNear(gelu(re3) / 2, step(stepper, state, 0f, 2f));
+    }
+
+    /**
+     * SpaceTime with H = 1, N = 2: a = (0.6, -0.2), so â = a / 0.8 = (0.75, -0.25) and A = [[0, 0.75], [1, -0.25]];
+     * b = (1, 0.5), c = (2, -1), D = 0.5; output W = [1, 0], b = 0 so that out = gelu(y) / 2.
+     */
+    @ParameterizedTest
+    @MethodSource("ops")
+    void spacetimeMatchesHandComputation(KernelOps ops) {
+        ModelConfig config = ModelConfig.builder(Arch.SPACETIME, 1).dModel(1).dState(2).timeAware(true).build();
+        TensorMap t = new TensorMap().put("kernel.a", new int[] {1, 2}, 0.6f, -0.2f)
+                .put("kernel.b", new int[] {1, 2}, 1, 0.5f)
+                .put("kernel.c", new int[] {1, 2}, 2, -1)
+                .put("D", new int[] {1}, 0.5f)
+                .put("output_linear.0.weight", new int[] {2, 1, 1}, 1, 0)
+                .put("output_linear.0.bias", new int[] {2}, 0, 0);
+        SpacetimeMixer mixer = new SpacetimeMixer(config, t.weights(), "");
+        Mixer.Stepper stepper = mixer.newStepper(ops);
+        float[] state = new float[mixer.stateSize()];
+
+        // Event 1, u = 1: x = b = (1, 0.5); y = 2 - 0.5 + 0.5 = 2.
+        assertNear(gelu(2) / 2, step(stepper, state, 1f, 1f));
+        // Event 2, u = 0, τ = 3: x = A³ x: (0.375, 0.875), (0.65625, 0.15625), (0.1171875, 0.6171875);
+        // y = 2 · 0.1171875 - 0.6171875.
+        assertNear(gelu(-0.3828125) / 2, step(stepper, state, 0f, 3f));
+        // Event 3, u = 0, τ = 0.2 counts as one sample: x = (0.462890625, -0.0371093750).
+        assertNear(gelu(2 * 0.462890625 + 0.037109375) / 2, step(stepper, state, 0f, 0.2f));
+    }
+
+    /** A gap longer than {@link SpacetimeMixer#MAX_GAP_STEPS} samples advances the state as that many do. */
+    @ParameterizedTest
+    @MethodSource("ops")
+    void spacetimeGapIsClampedToMaxGapSteps(KernelOps ops) {
+        ModelConfig config = ModelConfig.builder(Arch.SPACETIME, 1).dModel(1).dState(3).timeAware(true).build();
+        TensorMap t = new TensorMap().put("kernel.a", new int[] {1, 3}, -0.6f, 0.1f, 0.3f)
+                .put("kernel.b", new int[] {1, 3}, 1, -0.5f, 0.25f)
+                .put("kernel.c", new int[] {1, 3}, 1, 2, 3)
+                .put("D", new int[] {1}, 0)
+                .put("output_linear.0.weight", new int[] {2, 1, 1}, 1, 0)
+                .put("output_linear.0.bias", new int[] {2}, 0, 0);
+        SpacetimeMixer mixer = new SpacetimeMixer(config, t.weights(), "");
+        Mixer.Stepper stepper = mixer.newStepper(ops);
+        float[] clamped = new float[mixer.stateSize()];
+        float[] longest = new float[mixer.stateSize()];
+        float[] shorter = new float[mixer.stateSize()];
+        for (float[] state : new float[][] {clamped, longest, shorter}) {
+            step(stepper, state, 1f, 1f);
+        }
+        float atCap = step(stepper, longest, 0.5f, SpacetimeMixer.MAX_GAP_STEPS);
+        assertEquals(atCap, step(stepper, clamped, 0.5f, 10_000f));
+        assertEquals(Arrays.toString(longest), Arrays.toString(clamped));
+        step(stepper, shorter, 0.5f, SpacetimeMixer.MAX_GAP_STEPS - 1);
+        assertNotEquals(Arrays.toString(longest), Arrays.toString(shorter));
     }
 
     /**

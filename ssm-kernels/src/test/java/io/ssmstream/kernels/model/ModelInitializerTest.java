@@ -40,6 +40,24 @@ class ModelInitializerTest {
     }
 
     @Test
+    void spacetimeDrawsItsCompanionColumnAndProjectionsUniformInXavierBounds() {
+        int n = 16;
+        SsmModel m = ModelInitializer.initialize(ModelConfig.builder(Arch.SPACETIME, 1).dModel(8).dState(n).build(), 1);
+        double bound = 1 / Math.sqrt(n);
+        for (String name : new String[] {"kernel.a", "kernel.b", "kernel.c"}) {
+            float[] v = data(m, "layers.0.mixer." + name);
+            assertEquals(8 * n, v.length);
+            double sumOfSquares = 0;
+            for (float x : v) {
+                assertTrue(Math.abs(x) <= bound, name + " = " + x);
+                sumOfSquares += x * x;
+            }
+            // U(-k, k) has variance k²/3: 128 draws land within a third of it
+            assertEquals(bound * bound / 3, sumOfSquares / v.length, bound * bound / 9, name);
+        }
+    }
+
+    @Test
     void mamba2DrawsOneAPerHeadInItsRangeAndShapesTheProjectionsForGroups() {
         ModelConfig config = ModelConfig.builder(Arch.MAMBA2, 1).dModel(16).dState(8).headdim(8).ngroups(2).build();
         SsmModel m = ModelInitializer.initialize(config, 1);

@@ -33,7 +33,7 @@ class NumpyReferenceFixtureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mamba-F32", "mamba-F64", "s4d-F32", "s4d-F16", "lru-F32", "lru-BF16", "s5-F32",
-        "s5-F16", "mamba2-F32", "mamba2-F16", "s4-F32", "s4-F16", "lssl-F32", "lssl-F16"})
+        "s5-F16", "mamba2-F32", "mamba2-F16", "s4-F32", "s4-F16", "lssl-F32", "lssl-F16", "spacetime-F32", "spacetime-F16"})
     void kernelsReproduceNumpyReference(String name) throws Exception {
         SsmModel model = SsmModel.load(fixture(name + ".safetensors"));
         List<String> expected = Files.readAllLines(fixture(name + ".expected.csv"));
@@ -49,7 +49,7 @@ class NumpyReferenceFixtureTest {
      * release that added each arch), so that every arch's state layout stays readable.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"mamba-F32", "s4d-F32", "lru-F32", "s5-F32", "mamba2-F32", "s4-F32", "lssl-F32"})
+    @ValueSource(strings = {"mamba-F32", "s4d-F32", "lru-F32", "s5-F32", "mamba2-F32", "s4-F32", "lssl-F32", "spacetime-F32"})
     void savedStateContinuesTheReferenceStream(String name) throws Exception {
         SsmModel model = SsmModel.load(fixture(name + ".safetensors"));
         List<String> expected = Files.readAllLines(fixture(name + ".expected.csv"));

@@ -318,6 +318,32 @@ class KernelOpsAgreementTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 17, 1021})
+    void companionScanAgrees(int channels) {
+        Random r = new Random(channels);
+        for (int dState : new int[] {1, 3, 8}) {
+            int size = channels * dState;
+            // ‖a‖₁ ≤ 1/2 per channel: a contracting step, so that rounding differences do not grow
+            float[] a = uniform(r, size, 0.5f / dState);
+            float[] b = random(r, size, 1f);
+            float[] c = random(r, size, 1f);
+            float[] d = random(r, channels, 1f);
+            float[] xs = new float[size + 2];
+            float[] xv = xs.clone();
+            float[] ys = new float[channels];
+            float[] yv = new float[channels];
+            for (int step = 0; step < 20; step++) {
+                float[] u = random(r, channels, 1f);
+                int samples = 1 + step % 4;
+                SCALAR.companionScan(xs, 2, a, b, c, u, d, ys, channels, dState, samples);
+                VECTOR.companionScan(xv, 2, a, b, c, u, d, yv, channels, dState, samples);
+            }
+            assertClose(ys, yv, "companionScan y");
+            assertClose(xs, xv, "companionScan state");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 17, 1021})
     void complexDiagonalUpdateAgrees(int n) {
         Random r = new Random(n);
         float[] lambda = random(r, 2 * n, 0.6f);

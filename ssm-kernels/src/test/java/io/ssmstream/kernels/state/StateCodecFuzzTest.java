@@ -23,7 +23,7 @@ class StateCodecFuzzTest {
     void aCorruptStreamStateIsAStateFormatErrorOrAState() {
         List<byte[]> seeds = new ArrayList<>();
         seeds.add(fixture("state-v1.bin"));
-        for (String arch : List.of("mamba", "s4d", "s4", "lssl", "lru", "s5", "mamba2")) {
+        for (String arch : List.of("mamba", "s4d", "s4", "lssl", "lru", "s5", "mamba2", "spacetime")) {
             seeds.add(fixture("reference/" + arch + "-F32.state-v1.bin"));
         }
         decodeOrRefuse(seeds, StreamStateCodec::fromBytes);

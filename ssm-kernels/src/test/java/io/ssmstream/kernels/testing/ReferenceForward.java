@@ -4,6 +4,7 @@ import io.ssmstream.kernels.format.Tensor;
 import io.ssmstream.kernels.math.HippoLegS;
 import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.SsmModel;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -30,6 +31,7 @@ public final class ReferenceForward {
                     state[i] = new double[][] {new double[c.dModel() * c.dState() / 2], new double[c.dModel() * c.dState() / 2]};
                     break;
                 case LSSL:
+                case SPACETIME:
                     state[i] = new double[][] {new double[c.dModel() * c.dState()]};
                     break;
                 case MAMBA2:
@@ -121,6 +123,9 @@ public final class ReferenceForward {
                     break;
                 case MAMBA2:
                     out = mamba2(p, x, state[i], tau);
+                    break;
+                case SPACETIME:
+                    out = spacetime(p, x, state[i], tau);
                     break;
                 default:
                     out = lru(p, x, state[i], tau);
@@ -389,6 +394,52 @@ public final class ReferenceForward {
             for (int r = 0; r < n; r++) {
                 st[0][h * n + r] = rhs[r];
                 acc += cc[h * n + r] * rhs[r];
+            }
+            y[h] = gelu(acc);
+        }
+        return gluOutput(p, y);
+    }
+
+    /**
+     * SpaceTime: per channel the dense companion matrix A (ones below the diagonal, a / ‖a‖₁ as the last
+     * column), applied m = round(τ) in [1, 64] times (once unless time-aware), then x += b u, y = c·x + D u.
+     */
+    private double[] spacetime(String p, double[] u, double[][] st, double tau) {
+        int hN = c.dModel();
+        int n = c.dState();
+        double[] a = w(p + "kernel.a");
+        double[] b = w(p + "kernel.b");
+        double[] cc = w(p + "kernel.c");
+        double[] dd = w(p + "D");
+        long m = c.timeAware() ? Math.min(64, Math.max(1, (long) Math.floor(tau + 0.5))) : 1;
+        double[] y = new double[hN];
+        for (int h = 0; h < hN; h++) {
+            double norm = 0;
+            for (int k = 0; k < n; k++) {
+                norm += Math.abs(a[h * n + k]);
+            }
+            double[] dense = new double[n * n]; // (N, N) row-major
+            for (int r = 0; r < n; r++) {
+                if (r > 0) {
+                    dense[r * n + r - 1] = 1;
+                }
+                dense[r * n + n - 1] += norm > 0 ? a[h * n + r] / norm : 0;
+            }
+            double[] x = Arrays.copyOfRange(st[0], h * n, (h + 1) * n);
+            for (long step = 0; step < m; step++) {
+                double[] next = new double[n];
+                for (int r = 0; r < n; r++) {
+                    for (int k = 0; k < n; k++) {
+                        next[r] += dense[r * n + k] * x[k];
+                    }
+                }
+                x = next;
+            }
+            double acc = dd[h] * u[h];
+            for (int r = 0; r < n; r++) {
+                x[r] += b[h * n + r] * u[h];
+                st[0][h * n + r] = x[r];
+                acc += cc[h * n + r] * x[r];
             }
             y[h] = gelu(acc);
         }
