@@ -391,7 +391,9 @@ public final class SsmTrainingModel implements AutoCloseable {
      * The S4 step over a window: the bilinear step of A = Λ - P P* with the Woodbury coefficients, written as one
      * real N × N matrix per event on the state [Re x; Im x] (its columns: the step applied to each unit state),
      * then the recurrence x_t = M_t x_{t-1} + v_t u_t over the window ({@link #linearRecurrence}). When every
-     * event of the batch has the same τ (regular sampling, or no time awareness) M and v are built once.
+     * event of the batch has the same τ (regular sampling, or no time awareness) M and v are built once and the
+     * window is S4's convolution view: y = K * u with K_k = 2 Re(C M^k v) ({@link #krylovKernel},
+     * {@link #causalConvolution}).
      *
      * @param lRe Re Λ, (H, half); {@code lIm}, {@code pRe}, {@code pIm}, {@code bRe}, {@code bIm}, {@code cRe},
      *            {@code cIm} likewise
@@ -432,11 +434,18 @@ public final class SsmTrainingModel implements AutoCloseable {
                 expand(resIm), sRe, sIm, 4);
         NDArray mT = columns[0].concat(columns[1], 4);                        // (., ., H, N, N): M transposed
         NDArray[] input = woodbury(gRe, gIm, pRe, pIm, resRe, resIm, delta.mul(bRe), delta.mul(bIm), 3);
-        NDArray drive = input[0].concat(input[1], 3).mul(u.expandDims(3));   // (B, L, H, N): v u
-        NDArray xs = linearRecurrence(mT, drive, len);                        // (B, L, H, N)
+        NDArray v = input[0].concat(input[1], 3);                             // (., ., H, N)
         NDArray readout = cRe.concat(cIm.neg(), 1).mul(Constants.of(u, 2));   // (H, N): [2 Re C, -2 Im C]
-        NDArray y = xs.mul(readout).sum(new int[] {3}).add(u.mul(p(pre + "D")));
-        return geluGlu(pre, y);
+        NDArray skip = u.mul(p(pre + "D"));
+        if (!Float.isNaN(commonTau)) {
+            // one M for the window: the convolution view, y = K * u with K_k = readout · M^k v
+            int n = 2 * half;
+            NDArray m = mT.reshape(h, n, n).transpose(0, 2, 1);
+            NDArray kernel = krylovKernel(m, v.reshape(h, n), readout, len);
+            return geluGlu(pre, causalConvolution(kernel, u).add(skip));
+        }
+        NDArray xs = linearRecurrence(mT, v.mul(u.expandDims(3)), len);       // (B, L, H, N)
+        return geluGlu(pre, xs.mul(readout).sum(new int[] {3}).add(skip));
     }
 
     /**
