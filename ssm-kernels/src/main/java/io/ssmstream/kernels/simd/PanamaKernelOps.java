@@ -471,19 +471,34 @@ final class PanamaKernelOps implements KernelOps {
                 q = q.add(FloatVector.fromArray(F, qHat, k).mul(FloatVector.fromArray(F, x, xOff + k)))
                         .add(FloatVector.fromArray(F, qHat, size + k).mul(FloatVector.fromArray(F, x, xOff + size + k)));
             }
+            // s[n] = e x - p q + b u is written out in both passes: as a helper method returning vectors the JIT
+            // did not always inline it, and each call then boxed its vectors (25 KB allocated per S4 step)
             FloatVector w = FloatVector.zero(F);
             for (int n = 0; n < half; n++) {
                 int k = n * channels + h;
-                w = w.add(FloatVector.fromArray(F, g, k).mul(dplrInputRe(x, xOff, e, p, b, uV, q, k, size)))
-                        .add(FloatVector.fromArray(F, g, size + k).mul(dplrInputIm(x, xOff, e, p, b, uV, q, k, size)));
+                FloatVector xRe = FloatVector.fromArray(F, x, xOff + k);
+                FloatVector xIm = FloatVector.fromArray(F, x, xOff + size + k);
+                FloatVector eRe = FloatVector.fromArray(F, e, k);
+                FloatVector eIm = FloatVector.fromArray(F, e, size + k);
+                FloatVector sRe = eRe.mul(xRe).sub(eIm.mul(xIm)).sub(FloatVector.fromArray(F, p, k).mul(q))
+                        .add(FloatVector.fromArray(F, b, k).mul(uV));
+                FloatVector sIm = eRe.mul(xIm).add(eIm.mul(xRe)).sub(FloatVector.fromArray(F, p, size + k).mul(q))
+                        .add(FloatVector.fromArray(F, b, size + k).mul(uV));
+                w = w.add(FloatVector.fromArray(F, g, k).mul(sRe)).add(FloatVector.fromArray(F, g, size + k).mul(sIm));
             }
             FloatVector yV = FloatVector.fromArray(F, dSkip, h).mul(uV);
             for (int n = 0; n < half; n++) {
                 int k = n * channels + h;
-                FloatVector tRe = dplrInputRe(x, xOff, e, p, b, uV, q, k, size)
-                        .sub(FloatVector.fromArray(F, p, k).mul(w));
-                FloatVector tIm = dplrInputIm(x, xOff, e, p, b, uV, q, k, size)
-                        .sub(FloatVector.fromArray(F, p, size + k).mul(w));
+                FloatVector xRe = FloatVector.fromArray(F, x, xOff + k);
+                FloatVector xIm = FloatVector.fromArray(F, x, xOff + size + k);
+                FloatVector eRe = FloatVector.fromArray(F, e, k);
+                FloatVector eIm = FloatVector.fromArray(F, e, size + k);
+                FloatVector pRe = FloatVector.fromArray(F, p, k);
+                FloatVector pIm = FloatVector.fromArray(F, p, size + k);
+                FloatVector tRe = eRe.mul(xRe).sub(eIm.mul(xIm)).sub(pRe.mul(q))
+                        .add(FloatVector.fromArray(F, b, k).mul(uV)).sub(pRe.mul(w));
+                FloatVector tIm = eRe.mul(xIm).add(eIm.mul(xRe)).sub(pIm.mul(q))
+                        .add(FloatVector.fromArray(F, b, size + k).mul(uV)).sub(pIm.mul(w));
                 FloatVector dRe = FloatVector.fromArray(F, dRes, k);
                 FloatVector dIm = FloatVector.fromArray(F, dRes, size + k);
                 FloatVector nextRe = dRe.mul(tRe).sub(dIm.mul(tIm));
@@ -495,22 +510,6 @@ final class PanamaKernelOps implements KernelOps {
             yV.intoArray(y, h);
         }
         ScalarKernelOps.dplrScan(x, xOff, e, dRes, g, p, qHat, b, c, u, dSkip, y, channels, half, h);
-    }
-
-    /** Re s[n] of {@link #dplrScan} for L channels, from the state before the update. */
-    private static FloatVector dplrInputRe(float[] x, int xOff, float[] e, float[] p, float[] b, FloatVector u,
-                                           FloatVector q, int k, int size) {
-        return FloatVector.fromArray(F, e, k).mul(FloatVector.fromArray(F, x, xOff + k))
-                .sub(FloatVector.fromArray(F, e, size + k).mul(FloatVector.fromArray(F, x, xOff + size + k)))
-                .sub(FloatVector.fromArray(F, p, k).mul(q)).add(FloatVector.fromArray(F, b, k).mul(u));
-    }
-
-    /** Im s[n] of {@link #dplrScan} for L channels. */
-    private static FloatVector dplrInputIm(float[] x, int xOff, float[] e, float[] p, float[] b, FloatVector u,
-                                           FloatVector q, int k, int size) {
-        return FloatVector.fromArray(F, e, k).mul(FloatVector.fromArray(F, x, xOff + size + k))
-                .add(FloatVector.fromArray(F, e, size + k).mul(FloatVector.fromArray(F, x, xOff + k)))
-                .sub(FloatVector.fromArray(F, p, size + k).mul(q)).add(FloatVector.fromArray(F, b, size + k).mul(u));
     }
 
     @Override
