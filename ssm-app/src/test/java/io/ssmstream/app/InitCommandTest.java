@@ -103,6 +103,15 @@ class InitCommandTest {
                 "--out", dir.resolve("m.safetensors").toString());
         assertEquals(2, negative.exitCode(), negative::toString);
         assertTrue(negative.err().contains("d_input must be positive"), negative::toString);
+        CliRun belowZero = CliRun.main("init", "--arch", "s4d", "--d-input", "-1",
+                "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(2, belowZero.exitCode(), belowZero::toString);
+        assertTrue(belowZero.err().contains("d_input must be positive"), belowZero::toString);
+        CliRun huge = CliRun.main("init", "--arch", "mamba", "--d-input", "1", "--d-model", "65536",
+                "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(2, huge.exitCode(), huge::toString);
+        assertTrue(huge.err().contains("the model is too large"), huge::toString);
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,6 +28,12 @@ import java.util.Set;
  */
 public final class ModelConfig {
     public static final String METADATA_KEY = "ssm_stream.config";
+    /**
+     * The most parameters a model may have (2^28, 1 GiB of float32): far above a streaming model's size (a
+     * 4-layer Mamba at d_model 64 has about 130k), low enough that a mistyped size is refused before anything is
+     * allocated.
+     */
+    public static final long MAX_PARAMETERS = 1L << 28;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KNOWN_KEYS = Set.of("arch", "d_input", "d_model", "n_layers", "d_state",
             "expand", "d_conv", "dt_rank", "headdim", "ngroups", "dt_unit_ms", "time_aware", "input_mean",
@@ -51,6 +58,8 @@ public final class ModelConfig {
     private final Map<String, JsonNode> extra;
 
     private ModelConfig(Builder b) {
+        // before the default input_mean and input_std of d_input values are made
+        require(b.dInput > 0, "d_input must be positive, got " + b.dInput);
         this.arch = b.arch;
         this.dInput = b.dInput;
         this.dModel = b.dModel;
@@ -83,7 +92,6 @@ public final class ModelConfig {
     }
 
     private void validate() {
-        require(dInput > 0, "d_input must be positive, got " + dInput);
         require(dModel > 0, "d_model must be positive, got " + dModel);
         require(nLayers > 0, "n_layers must be positive, got " + nLayers);
         require(dState > 0, "d_state must be positive, got " + dState);
@@ -118,6 +126,24 @@ public final class ModelConfig {
             require(dState % 2 == 0, arch.configName() + " needs an even d_state (N/2 complex modes), got "
                     + dState);
         }
+        double parameters = parameterBound();
+        require(parameters <= MAX_PARAMETERS, String.format(Locale.ROOT, "the model is too large: d_model %d,"
+                + " n_layers %d, d_state %d and expand %d give up to %.3g parameters, more than the %d a model may"
+                + " have", dModel, nLayers, dState, expand, parameters, MAX_PARAMETERS));
+    }
+
+    /**
+     * An upper bound of the model's parameter count over every arch (in double, so that absurd sizes cannot
+     * overflow): per layer 8·E·H·(H + N + d_conv + R + 8) + 2·G·N·(H + d_conv) (Mamba-2's B and C per group),
+     * plus the encoder, head and direct head.
+     */
+    private double parameterBound() {
+        double h = dModel;
+        double conv = Math.max(0, dConv);
+        double perLayer = 8.0 * Math.max(1, expand) * h * (h + dState + conv + dtRank + 8)
+                + 2.0 * Math.max(1, ngroups) * dState * (h + conv);
+        double head = (double) horizon * dInput * (2.0 * dInput * horizonModes + h + 1);
+        return nLayers * perLayer + 4.0 * dInput * (h + 1) + head;
     }
 
     /** Mamba and Mamba-2: an inner width (expand) and a causal convolution (d_conv). */
