@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -130,6 +131,24 @@ class KernelOpsAgreementTest {
             SCALAR.matVec(wT, rows, cols, x, 0, null, ys, 0);
             VECTOR.matVec(wT, rows, cols, x, 0, null, yv, 0);
             assertClose(ys, yv, "matVec without bias");
+        }
+    }
+
+    /** The vector softplus against the double-precision formula, x from -100 to 30. */
+    @Test
+    void vectorSoftplusIsWithinFourUlpOfTheExactValue() {
+        int n = 130_001;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -100f + i * 0.001f;
+        }
+        float[] v = x.clone();
+        VECTOR.softplusScaled(v, n, 1f);
+        for (int i = 0; i < n; i++) {
+            double exact = x[i] > 20 ? x[i] : Math.log1p(Math.exp(x[i]));
+            // below e^-87.3 the exponential is clamped (a 1.2e-38 floor), as the scan's is
+            double tol = Math.max(4 * Math.ulp((float) exact), 1.2e-38);
+            assertEquals(exact, v[i], tol, "softplus(" + x[i] + ")");
         }
     }
 
