@@ -77,6 +77,13 @@ def mamba2_layer(rng, p, d_model, d_state, expand, d_conv, headdim, ngroups):
     return t
 
 
+def glu_output_layer(rng, p, H):
+    """The output_linear.0 (a 1x1 convolution H -> 2H) of s4d, s4, lssl and spacetime."""
+    k = 1.0 / math.sqrt(H)
+    return {p + "output_linear.0.weight": rng.uniform(-k, k, size=(2 * H, H, 1)),
+            p + "output_linear.0.bias": linear_b(rng, 2 * H, H)}
+
+
 def s4d_layer(rng, p, H, N):
     if N % 2 != 0:
         raise SystemExit("s4d needs an even d_state (N/2 complex modes)")
@@ -89,9 +96,7 @@ def s4d_layer(rng, p, H, N):
     # complex normal like torch.randn(cfloat): real/imag each N(0, 1/2)
     t[p + "kernel.C"] = rng.standard_normal((H, n2, 2)) * math.sqrt(0.5)
     t[p + "D"] = rng.standard_normal(H)
-    k = 1.0 / math.sqrt(H)
-    t[p + "output_linear.0.weight"] = rng.uniform(-k, k, size=(2 * H, H, 1))
-    t[p + "output_linear.0.bias"] = linear_b(rng, 2 * H, H)
+    t.update(glu_output_layer(rng, p, H))
     return t
 
 
@@ -133,9 +138,7 @@ def s4_layer(rng, p, H, N):
     # complex normal like torch.randn(cfloat): real/imag each N(0, 1/2)
     t[p + "kernel.C"] = rng.standard_normal((H, n2, 2)) * math.sqrt(0.5)
     t[p + "D"] = rng.standard_normal(H)
-    k = 1.0 / math.sqrt(H)
-    t[p + "output_linear.0.weight"] = rng.uniform(-k, k, size=(2 * H, H, 1))
-    t[p + "output_linear.0.bias"] = linear_b(rng, 2 * H, H)
+    t.update(glu_output_layer(rng, p, H))
     return t
 
 
@@ -149,9 +152,7 @@ def lssl_layer(rng, p, H, N):
     # x = e_0 exactly), so C/sqrt(N) would make C x shrink like 1/sqrt(N)
     t[p + "kernel.C"] = rng.standard_normal((H, N))
     t[p + "D"] = rng.standard_normal(H)
-    k = 1.0 / math.sqrt(H)
-    t[p + "output_linear.0.weight"] = rng.uniform(-k, k, size=(2 * H, H, 1))
-    t[p + "output_linear.0.bias"] = linear_b(rng, 2 * H, H)
+    t.update(glu_output_layer(rng, p, H))
     return t
 
 
@@ -209,9 +210,7 @@ def spacetime_layer(rng, p, H, N):
     t[p + "kernel.b"] = rng.uniform(-k, k, size=(H, N))
     t[p + "kernel.c"] = rng.uniform(-k, k, size=(H, N))
     t[p + "D"] = rng.standard_normal(H)
-    k = 1.0 / math.sqrt(H)
-    t[p + "output_linear.0.weight"] = rng.uniform(-k, k, size=(2 * H, H, 1))
-    t[p + "output_linear.0.bias"] = linear_b(rng, 2 * H, H)
+    t.update(glu_output_layer(rng, p, H))
     return t
 
 

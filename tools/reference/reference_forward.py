@@ -84,6 +84,33 @@ def parse_time_us(s):
 
 
 # ------------------------------------------------------------------- mixers
+def gelu_glu(W, b, y):
+    """The block after s4d's, s4's, lssl's and spacetime's recurrence: exact-erf GELU, output_linear.0
+    (W is 2H x H), GLU o[:H] * sigmoid(o[H:])."""
+    H = W.shape[1]
+    o = W @ gelu(y) + b
+    return o[:H] * sigmoid(o[H:])
+
+
+BILINEAR_CACHE_MAX = 256  # discretizations kept per layer (one per distinct tau)
+
+
+def bilinear_cached(cache, key, d, A, B):
+    """s4's and lssl's bilinear discretization with the step d (H,) of A (H or 1, N, N) and B (H or 1,
+    N), dense, with np.linalg.solve: Abar = (I - d/2 A)^-1 (I + d/2 A), Bbar = (I - d/2 A)^-1 d B.
+    Cached under key, up to BILINEAR_CACHE_MAX entries, then the cache is cleared."""
+    if key in cache:
+        return cache[key]
+    eye = np.eye(A.shape[-1])[None]
+    half = (d / 2.0)[:, None, None] * A                                  # (H, N, N)
+    lhs = eye - half                     # = I for d = 0, so tau = 0 is a regular solve
+    dA = np.linalg.solve(lhs, eye + half)                                # (H, N, N)
+    dB = np.linalg.solve(lhs, (d[:, None] * B)[..., None])[..., 0]       # (H, N)
+    if len(cache) >= BILINEAR_CACHE_MAX:
+        cache.clear()
+    cache[key] = (dA, dB)
+    return dA, dB
+
 class Mamba:
     def __init__(self, T, p, cfg):
         M = cfg["d_model"]
@@ -148,9 +175,7 @@ class S4D:
         dA = np.exp(dt[:, None] * self.A)
         self.x = dA * self.x + (dA - 1.0) / self.A * u[:, None]
         y = 2.0 * np.real(np.sum(self.C * self.x, axis=-1)) + self.D * u
-        y = gelu(y)
-        o = self.W @ y + self.b
-        return o[:self.H] * sigmoid(o[self.H:])
+        return gelu_glu(self.W, self.b, y)
 
 
 class S4:
@@ -160,8 +185,6 @@ class S4:
       Abar = (I - d/2 A)^-1 (I + d/2 A),  Bbar = (I - d/2 A)^-1 d B_f,
     with dense complex matrices and np.linalg.solve (deliberately not Woodbury).
     y = Re(C_f x) + D u, then the same gelu / output_linear / GLU block as s4d."""
-
-    CACHE_MAX = 256  # discretizations kept per layer (one per distinct tau)
 
     def __init__(self, T, p, cfg):
         H, N = cfg["d_model"], cfg["d_state"]
@@ -188,26 +211,13 @@ class S4:
 
     def discretize(self, tau):
         key = float(tau) if self.time_aware else 1.0
-        if key in self.cache:
-            return self.cache[key]
-        d = self.dt * key                                                # (H,)
-        eye = np.eye(self.N)[None]
-        half = (d / 2.0)[:, None, None] * self.A
-        lhs = eye - half                     # = I for d = 0, so tau = 0 is a regular solve
-        dA = np.linalg.solve(lhs, eye + half)                            # (H, N, N)
-        dB = np.linalg.solve(lhs, (d[:, None] * self.B)[..., None])[..., 0]  # (H, N)
-        if len(self.cache) >= self.CACHE_MAX:
-            self.cache.clear()
-        self.cache[key] = (dA, dB)
-        return dA, dB
+        return bilinear_cached(self.cache, key, self.dt * key, self.A, self.B)
 
     def step(self, u, tau):
         dA, dB = self.discretize(tau)
         self.x = np.einsum("hnm,hm->hn", dA, self.x) + dB * u[:, None]
         y = np.real(np.sum(self.C * self.x, axis=-1)) + self.D * u
-        y = gelu(y)
-        o = self.W @ y + self.b
-        return o[:self.H] * sigmoid(o[self.H:])
+        return gelu_glu(self.W, self.b, y)
 
 
 class LSSL:
@@ -217,8 +227,6 @@ class LSSL:
       Abar = (I - d/2 A)^-1 (I + d/2 A),  Bbar = (I - d/2 A)^-1 d B,
     with dense real matrices and np.linalg.solve. y = C x + D u, then the same gelu /
     output_linear / GLU block as s4d."""
-
-    CACHE_MAX = 256  # discretizations kept per layer (one per distinct tau)
 
     def __init__(self, T, p, cfg):
         H, N = cfg["d_model"], cfg["d_state"]
@@ -246,26 +254,13 @@ class LSSL:
 
     def discretize(self, tau):
         key = float(tau) if self.time_aware else 1.0
-        if key in self.cache:
-            return self.cache[key]
-        d = self.dt * key                                                # (H,)
-        eye = np.eye(self.N)[None]
-        half = (d / 2.0)[:, None, None] * self.A[None]                   # (H, N, N)
-        lhs = eye - half                     # = I for d = 0, so tau = 0 is a regular solve
-        dA = np.linalg.solve(lhs, eye + half)                            # (H, N, N)
-        dB = np.linalg.solve(lhs, (d[:, None] * self.B[None])[..., None])[..., 0]  # (H, N)
-        if len(self.cache) >= self.CACHE_MAX:
-            self.cache.clear()
-        self.cache[key] = (dA, dB)
-        return dA, dB
+        return bilinear_cached(self.cache, key, self.dt * key, self.A[None], self.B[None])
 
     def step(self, u, tau):
         dA, dB = self.discretize(tau)
         self.x = np.einsum("hnm,hm->hn", dA, self.x) + dB * u[:, None]
         y = np.sum(self.C * self.x, axis=-1) + self.D * u
-        y = gelu(y)
-        o = self.W @ y + self.b
-        return o[:self.H] * sigmoid(o[self.H:])
+        return gelu_glu(self.W, self.b, y)
 
 
 class LRU:
@@ -419,9 +414,7 @@ class Spacetime:
             self.powers[m] = np.stack([np.linalg.matrix_power(a, m) for a in self.A])
         self.x = np.einsum("hnm,hm->hn", self.powers[m], self.x) + self.B * u[:, None]
         y = np.sum(self.C * self.x, axis=-1) + self.D * u
-        y = gelu(y)
-        o = self.W @ y + self.b
-        return o[:self.H] * sigmoid(o[self.H:])
+        return gelu_glu(self.W, self.b, y)
 
 
 MIXERS = {"mamba": Mamba, "s4d": S4D, "s4": S4, "lssl": LSSL, "lru": LRU, "s5": S5,
