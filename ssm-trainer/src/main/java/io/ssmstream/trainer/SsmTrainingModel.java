@@ -39,7 +39,7 @@ public final class SsmTrainingModel implements AutoCloseable {
     private DiagonalScan scan;
     /** LSSL's fixed HiPPO-LegS arrays, made on first use: Re Λ, Im Λ, P, B, Re V, Im V (kept half). */
     private NDArray[] hippo;
-    private long[] toeplitzIndex; // SpaceTime's convolution view, see toeplitzIndex(h, len)
+    private long[] toeplitzIndex; // the convolution view's gather index, see toeplitzIndex(len)
 
     private SsmTrainingModel(ModelConfig config, NDManager manager, Map<String, NDArray> parameters,
                              DiagonalScan scan) {
@@ -547,23 +547,23 @@ public final class SsmTrainingModel implements AutoCloseable {
      */
     private NDArray causalConvolution(NDArray kernel, NDArray u) {
         Shape ks = kernel.getShape();
-        int h = Math.toIntExact(ks.get(0));
+        long h = ks.get(0);
         int len = Math.toIntExact(ks.get(1));
         NDManager work = u.getManager();
-        NDArray padded = kernel.concat(work.zeros(new Shape(h, 1)), 1).reshape(-1); // (H·(L+1)): K then a 0
-        NDArray toeplitz = padded.take(work, work.create(toeplitzIndex(h, len), new Shape(h, len, len)));
+        NDArray padded = kernel.concat(work.zeros(new Shape(h, 1)), 1);      // (H, L+1): K, then a 0
+        NDArray index = work.create(toeplitzIndex(len), new Shape(1, (long) len * len))
+                .broadcast(new Shape(h, (long) len * len));                   // the same for every channel
+        NDArray toeplitz = padded.gather(index, 1).reshape(h, len, len);
         return toeplitz.matMul(u.transpose(2, 1, 0)).transpose(2, 1, 0);
     }
 
-    /** (H, L, L): where channel h's Toeplitz entry (t, j) lies in K padded with a zero, cached for the window. */
-    private long[] toeplitzIndex(int h, int len) {
-        if (toeplitzIndex == null || toeplitzIndex.length != (long) h * len * len) {
-            long[] index = new long[h * len * len];
-            for (int c = 0; c < h; c++) {
-                for (int t = 0; t < len; t++) {
-                    for (int j = 0; j < len; j++) {
-                        index[(c * len + t) * len + j] = (long) c * (len + 1) + (j <= t ? t - j : len);
-                    }
+    /** (L, L): where Toeplitz entry (t, j) lies in a channel's K padded with a zero, cached for the window. */
+    private long[] toeplitzIndex(int len) {
+        if (toeplitzIndex == null || toeplitzIndex.length != (long) len * len) {
+            long[] index = new long[len * len];
+            for (int t = 0; t < len; t++) {
+                for (int j = 0; j < len; j++) {
+                    index[t * len + j] = j <= t ? t - j : len;
                 }
             }
             toeplitzIndex = index;
