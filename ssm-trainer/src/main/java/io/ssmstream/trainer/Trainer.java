@@ -15,6 +15,7 @@ import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.ModelInitializer;
 import io.ssmstream.kernels.model.SsmModel;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -62,6 +63,27 @@ public final class Trainer {
     }
 
     private Trainer() {
+    }
+
+    /**
+     * Refuses a training whose batch's recurrent states alone (one copy: batch × window × the model's state floats
+     * per event; the forward and backward passes keep several, and S4's matrix path N times more) would fill half
+     * of this machine's memory, before the engine runs out of it: a mistyped {@code --d-state 65536} took 24 GB and
+     * was killed by the system.
+     */
+    static void checkStateMemory(SsmModel model, TrainingOptions o) {
+        long floats = model.stateFloats();
+        double bytes = 4.0 * floats * o.batchSize * o.windowLength;
+        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        if (bytes > memory / 2.0) {
+            ModelConfig c = model.config();
+            throw new TrainingDataException(String.format(Locale.ROOT, "a batch of %d windows of %d events holds"
+                    + " %.1f GB of recurrent state (%d floats per event: %s, d_model %d, d_state %d, %d layers),"
+                    + " more than half of this machine's %.1f GB; use a smaller --d-state, --d-model, --batch-size"
+                    + " or --window", o.batchSize, o.windowLength, bytes / 1e9, floats, c.arch().configName(),
+                    c.dModel(), c.dState(), c.nLayers(), memory / 1e9));
+        }
     }
 
     /**
@@ -169,6 +191,7 @@ public final class Trainer {
             }
             initial = ModelInitializer.initialize(config, o.seed);
         }
+        checkStateMemory(initial, o);
         Windows.Scaling scaling = new Windows.Scaling(config.inputMean(), config.inputStd(), config.dtUnitMs());
 
         // ---- model and optimizer

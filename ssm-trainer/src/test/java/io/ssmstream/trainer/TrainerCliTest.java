@@ -134,6 +134,11 @@ class TrainerCliTest {
         assertEquals(2, back.code());
         assertTrue(back.err().contains("bad.csv:3"), back.err());
 
+        Run huge = run("train", "--input", input.toString(), "--out", out.toString(), "--d-state", "100000",
+                "--batch-size", "64", "--window", "1024", "--epochs", "1");
+        assertEquals(2, huge.code(), huge.err());
+        assertTrue(huge.err().contains("GB of recurrent state") && huge.err().contains("--d-state"), huge.err());
+
         Run missing = run("train", "--out", out.toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--input"), missing.err());

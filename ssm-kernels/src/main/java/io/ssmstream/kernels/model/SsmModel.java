@@ -150,6 +150,11 @@ public final class SsmModel {
         toFile().write(path);
     }
 
+    /** The floats of one stream's state: every layer's, and the direct head's when there is one. */
+    public int stateFloats() {
+        return stateOffsets[stateOffsets.length - 1];
+    }
+
     public ModelConfig config() {
         return config;
     }
