@@ -166,7 +166,6 @@ class S4D:
         self.D = g("D", (H,))
         self.W = g("output_linear.0.weight", (2 * H, H, 1))[:, :, 0]
         self.b = g("output_linear.0.bias", (2 * H,))
-        self.H = H
         self.time_aware = bool(cfg.get("time_aware", False))
         self.x = np.zeros((H, n2), dtype=np.complex128)
 
@@ -204,7 +203,6 @@ class S4:
         self.D = g("D", (H,))
         self.W = g("output_linear.0.weight", (2 * H, H, 1))[:, :, 0]
         self.b = g("output_linear.0.bias", (2 * H,))
-        self.H, self.N = H, N
         self.time_aware = bool(cfg.get("time_aware", False))
         self.cache = {}
         self.x = np.zeros((H, N), dtype=np.complex128)
@@ -247,7 +245,6 @@ class LSSL:
         self.D = g("D", (H,))
         self.W = g("output_linear.0.weight", (2 * H, H, 1))[:, :, 0]
         self.b = g("output_linear.0.bias", (2 * H,))
-        self.H, self.N = H, N
         self.time_aware = bool(cfg.get("time_aware", False))
         self.cache = {}
         self.x = np.zeros((H, N))
@@ -401,7 +398,6 @@ class Spacetime:
         self.D = g("D", (H,))
         self.W = g("output_linear.0.weight", (2 * H, H, 1))[:, :, 0]
         self.b = g("output_linear.0.bias", (2 * H,))
-        self.H = H
         self.time_aware = bool(cfg.get("time_aware", False))
         self.powers = {}
         self.x = np.zeros((H, N))

@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import com.sun.management.OperatingSystemMXBean;
 import io.ssmstream.kernels.format.Tensor;
 import io.ssmstream.kernels.model.ModelConfig;
 import io.ssmstream.kernels.model.ModelInitializer;
@@ -74,7 +75,7 @@ public final class Trainer {
     static void checkStateMemory(SsmModel model, TrainingOptions o) {
         long floats = model.stateFloats();
         double bytes = 4.0 * floats * o.batchSize * o.windowLength;
-        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        long memory = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
         if (bytes > memory / 2.0) {
             ModelConfig c = model.config();

@@ -44,7 +44,7 @@ public final class SpacetimeMixer implements Mixer {
         this.dState = config.dState();
         this.timeAware = config.timeAware();
         float[] aRaw = weights.take(prefix + "kernel.a", channels, dState);
-        this.a = Weights.transpose(normalisedColumns(aRaw, channels, dState), channels, dState);
+        this.a = Weights.transpose(l1NormalisedRows(aRaw, channels, dState), channels, dState);
         this.b = weights.takeTransposed(prefix + "kernel.b", channels, dState, channels, dState);
         this.c = weights.takeTransposed(prefix + "kernel.c", channels, dState, channels, dState);
         this.d = weights.take(prefix + "D", channels);
@@ -63,7 +63,7 @@ public final class SpacetimeMixer implements Mixer {
     }
 
     /** â = a / ‖a‖₁ per row h of a (H, N), the norm in double; a row of zeros stays zero. */
-    private static float[] normalisedColumns(float[] aRaw, int channels, int dState) {
+    private static float[] l1NormalisedRows(float[] aRaw, int channels, int dState) {
         float[] out = new float[aRaw.length];
         for (int h = 0; h < channels; h++) {
             double norm = 0;

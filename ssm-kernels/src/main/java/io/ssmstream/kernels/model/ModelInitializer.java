@@ -165,8 +165,7 @@ public final class ModelInitializer {
         // torch.randn(cfloat): real and imaginary parts each N(0, 1/2).
         put(p + "kernel.C", fill(h * half * 2, () -> (float) (random.nextGaussian() * Math.sqrt(0.5))), h, half, 2);
         put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
-        uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
-        uniform(p + "output_linear.0.bias", h, 2 * h);
+        gluOutput(p);
     }
 
     private void s4(String p) {
@@ -181,8 +180,7 @@ public final class ModelInitializer {
         // torch.randn(cfloat): real and imaginary parts each N(0, 1/2).
         put(p + "kernel.C", fill(h * half * 2, () -> (float) (random.nextGaussian() * Math.sqrt(0.5))), h, half, 2);
         put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
-        uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
-        uniform(p + "output_linear.0.bias", h, 2 * h);
+        gluOutput(p);
     }
 
     private void lssl(String p) {
@@ -192,8 +190,7 @@ public final class ModelInitializer {
         put(p + "kernel.log_dt", fill(h, () -> (float) Math.log(logUniform(DT_MIN, DT_MAX))), h);
         put(p + "kernel.C", fill(h * n, () -> (float) (random.nextGaussian() * cStd)), h, n);
         put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
-        uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
-        uniform(p + "output_linear.0.bias", h, 2 * h);
+        gluOutput(p);
     }
 
     private void spacetime(String p) {
@@ -204,6 +201,12 @@ public final class ModelInitializer {
             put(p + name, fill(h * n, () -> (2 * random.nextFloat() - 1) * bound), h, n);
         }
         put(p + "D", fill(h, () -> (float) random.nextGaussian()), h);
+        gluOutput(p);
+    }
+
+    /** GeluGluBlock's output_linear (a 1×1 convolution H → 2H) of S4D, S4, LSSL and SpaceTime. */
+    private void gluOutput(String p) {
+        int h = config.dModel();
         uniform(p + "output_linear.0.weight", h, 2 * h, h, 1);
         uniform(p + "output_linear.0.bias", h, 2 * h);
     }
